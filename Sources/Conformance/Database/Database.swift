@@ -1,0 +1,109 @@
+import ConformancePostgres
+
+/// The harness's view of the app's database: read-only queries (each in `BEGIN READ ONLY`), the
+/// owned-table discovery, and the one write it ever makes, the clean-up of its own users.
+public final class Database: Sendable {
+    public let connection: PostgresConnection
+    public let url: String
+
+    public init(connection: PostgresConnection, url: String) {
+        self.connection = connection
+        self.url = url
+    }
+
+    public static func connect(url: String) async throws -> Database {
+        Database(connection: try await PostgresConnection.connect(url: url), url: url)
+    }
+
+    /// Rows as JSON objects, column names as keys.
+    public func read(_ sql: String, _ params: [String?] = []) async throws -> [JSONValue] {
+        let result = try await connection.readOnly { c in try await c.query(sql, params) }
+        return Self.json(result)
+    }
+
+    static func json(_ result: PGResult) -> [JSONValue] {
+        result.rows.map { row in
+            .object(JSONObject(zip(result.columns, row).map { ($0.name, json($1)) }))
+        }
+    }
+
+    public static func json(_ v: PGValue) -> JSONValue {
+        switch v {
+        case .null: return .null
+        case .text(let s), .timestamp(let s), .uuid(let s), .other(let s, _): return .string(s)
+        case .int(let n): return .number(Double(n))
+        case .double(let d): return .number(d)
+        case .bool(let b): return .bool(b)
+        case .json(let s): return (try? JSONParser.parse(s)) ?? .string(s)
+        }
+    }
+
+    public func close() { connection.close() }
+}
+
+/// A table holding rows per user: its owner column references Better Auth's `"user"`.id, or the
+/// target names it as a resource.
+public struct OwnedTable: Sendable, Hashable {
+    public var schema: String
+    public var table: String
+    public var ownerColumn: String
+    public var hasForeignKey: Bool
+
+    public var qualified: String { SQLName.quote(schema) + "." + SQLName.quote(table) }
+    public var displayName: String { schema == "public" ? table : "\(schema).\(table)" }
+}
+
+extension Database {
+    /// Every column with a foreign key to the user table, plus the target's resource tables.
+    public func ownedTables(target: Target) async throws -> [OwnedTable] {
+        let rows = try await read("""
+            SELECT n.nspname AS schema, c.relname AS "table", a.attname AS column
+            FROM pg_constraint k
+            JOIN pg_class c ON c.oid = k.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_class r ON r.oid = k.confrelid
+            JOIN pg_namespace rn ON rn.oid = r.relnamespace
+            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+            WHERE k.contype = 'f' AND r.relname = $1 AND rn.nspname = $2 AND array_length(k.conkey, 1) = 1
+            ORDER BY 1, 2, 3
+            """, [target.authTables.user, target.authTables.schema])
+        let authOwn: Set<String> = [target.authTables.session, target.authTables.account]
+        var out: [OwnedTable] = []
+        for row in rows {
+            guard let s = row["schema"]?.stringValue, let t = row["table"]?.stringValue, let c = row["column"]?.stringValue else { continue }
+            if s == target.authTables.schema, authOwn.contains(t) { continue }
+            out.append(OwnedTable(schema: s, table: t, ownerColumn: c, hasForeignKey: true))
+        }
+        for r in target.resources.values.sorted(by: { $0.name < $1.name })
+        where !out.contains(where: { $0.schema == r.schema && $0.table == r.table }) {
+            if try await tableExists(schema: r.schema, table: r.table) {
+                out.append(OwnedTable(schema: r.schema, table: r.table, ownerColumn: r.ownerColumn, hasForeignKey: false))
+            }
+        }
+        return out
+    }
+
+    public func tableExists(schema: String, table: String) async throws -> Bool {
+        let rows = try await read("SELECT to_regclass($1) IS NOT NULL AS present", [SQLName.quote(schema) + "." + SQLName.quote(table)])
+        return rows.first?["present"]?.boolValue ?? false
+    }
+
+    /// One row of a resource by id, with logical field names; nil when absent.
+    public func row(of resource: Resource, id: String) async throws -> JSONValue? {
+        let rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(SQLName.quote(resource.idColumn))::text = $1", [id])
+        guard case .object(let o)? = rows.first else { return nil }
+        return .object(JSONObject(o.pairs.map { (resource.logicalField(forColumn: $0.key), $0.value) }))
+    }
+
+    /// Every row of the given owners in one owned table, raw column names.
+    public func rows(of table: OwnedTable, owners: [String]) async throws -> [JSONValue] {
+        try await read("SELECT * FROM \(table.qualified) WHERE \(SQLName.quote(table.ownerColumn))::text = ANY($1::text[])",
+                       [Self.textArray(owners)])
+    }
+
+    /// A PostgreSQL text[] literal; values are quoted so ids with commas or quotes stay whole.
+    public static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,54 @@
+import ConformancePostgres
+
+/// Whether the database is Neon, with the evidence: host pattern, `neon.*` settings, TLS and
+/// whether its certificate was verified (shared/reference/neon.md).
+public struct NeonProbe: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public struct Evidence: Sendable {
+        public var host: String
+        public var hostIsNeon: Bool
+        public var endpointID: String?
+        public var settings: [String: String]
+        public var tlsInUse: Bool
+        public var tlsVersion: String?
+        public var sslmode: String?
+        public var certificateVerified: Bool
+        public var serverVersion: String
+
+        public var isNeon: Bool { hostIsNeon && settings["neon.branch_id"] != nil && tlsInUse }
+
+        public var summary: String {
+            if isNeon {
+                return "Neon: host \(host) (endpoint \(endpointID ?? "?")), branch \(settings["neon.branch_id"] ?? "?"), project \(settings["neon.project_id"] ?? "?"), \(tlsVersion ?? "TLS") with sslmode \(sslmode ?? "?") (certificate \(certificateVerified ? "verified" : "NOT verified"))"
+            }
+            var missing: [String] = []
+            if !hostIsNeon { missing.append("host \(host) is not an ep-….neon.tech endpoint") }
+            if settings["neon.branch_id"] == nil { missing.append("no neon.* settings") }
+            if !tlsInUse { missing.append("no TLS") }
+            return "\(serverVersion) at \(host) is not Neon: \(missing.joined(separator: ", "))"
+        }
+    }
+
+    static let settingNames = ["neon.project_id", "neon.branch_id", "neon.endpoint_id", "neon.tenant_id", "neon.timeline_id", "neon.compute_id"]
+
+    public func examine() async throws -> Evidence {
+        let c = database.connection
+        let select = Self.settingNames.enumerated().map { "current_setting('\($1)', true) AS s\($0)" }.joined(separator: ", ")
+        let row = try await database.read("SELECT \(select), split_part(version(), ' ', 2) AS version").first
+        var settings: [String: String] = [:]
+        for (i, name) in Self.settingNames.enumerated() {
+            if let v = row?["s\(i)"]?.stringValue, !v.isEmpty { settings[name] = v }
+        }
+        let host = c.host
+        let labels = host.lowercased().split(separator: ".")
+        let hostIsNeon = host.lowercased().hasSuffix(".neon.tech") && (labels.first?.hasPrefix("ep-") ?? false)
+        let endpoint = labels.first.map { String($0).replacingOccurrences(of: "-pooler", with: "") }
+        return Evidence(host: host, hostIsNeon: hostIsNeon, endpointID: hostIsNeon ? endpoint : nil, settings: settings,
+                        tlsInUse: c.tls.inUse, tlsVersion: c.tls.version, sslmode: c.tls.sslmode,
+                        certificateVerified: c.tls.certificateVerified,
+                        serverVersion: "PostgreSQL " + (row?["version"]?.stringValue ?? c.serverVersion))
+    }
+}

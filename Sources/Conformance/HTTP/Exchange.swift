@@ -1,0 +1,76 @@
+import ConformanceHTTP
+import Foundation
+
+/// One request and what came back (or the transport error), kept as evidence.
+public struct Exchange: Sendable {
+    public var request: HTTPRequest
+    public var response: HTTPResponse?
+    public var transportError: HTTPTransportError?
+    public var seconds: Double
+
+    public var status: Int? { response?.status }
+    public var json: JSONValue? {
+        guard let body = response?.body, !body.isEmpty else { return nil }
+        return try? JSONParser.parse(body)
+    }
+    public var bodyText: String { response?.text ?? "" }
+
+    /// A redacted, size-bounded transcript for reports.
+    public func transcript(_ redactor: Redactor, bodyLimit: Int = 2048) -> String {
+        var lines = ["> \(request.method) \(redactor.redact(request.url))"]
+        for h in request.headers { lines.append("> \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
+        if let body = request.body, !body.isEmpty {
+            lines.append(">")
+            lines.append(Self.clip(redactor.redact(String(decoding: body, as: UTF8.self)), bodyLimit).split(separator: "\n").map { "> " + $0 }.joined(separator: "\n"))
+        }
+        if let r = response {
+            lines.append("< \(r.status)  (\(String(format: "%.1f", seconds * 1000)) ms)")
+            for h in r.headers { lines.append("< \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
+            if !r.body.isEmpty {
+                lines.append("<")
+                var text = redactor.redact(r.text)
+                if r.bodyTruncated { text += "\n… (body cut at the size limit)" }
+                lines.append(Self.clip(text, bodyLimit))
+            }
+        } else if let e = transportError {
+            lines.append("! \(redactor.redact(e.description))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func clip(_ s: String, _ limit: Int) -> String {
+        s.count <= limit ? s : String(s.prefix(limit)) + "\n… (\(s.count - limit) more characters)"
+    }
+}
+
+/// Sends requests through the shared HTTP client and records each exchange.
+public struct HTTPSession: Sendable {
+    public let client: HTTPClient
+    public let timeout: Double
+
+    public init(client: HTTPClient, timeout: Double) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func send(_ method: String, _ url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil) async -> Exchange {
+        var req = HTTPRequest(method: method, url: url, headers: headers, body: body)
+        req.timeout = timeout
+        return await send(req)
+    }
+
+    public func send(_ req: HTTPRequest) async -> Exchange {
+        let start = Date()
+        do {
+            let r = try await client.send(req)
+            return Exchange(request: req, response: r, transportError: nil, seconds: r.timings.total > 0 ? r.timings.total : Date().timeIntervalSince(start))
+        } catch let e as HTTPTransportError {
+            return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
+        } catch {
+            let e = HTTPTransportError(kind: .other, curlCode: 0, message: "\(error)", url: req.url)
+            return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
+        }
+    }
+
+    public static func jsonBody(_ value: JSONValue) -> [UInt8] { Array(JSONWriter.compact(value).utf8) }
+}

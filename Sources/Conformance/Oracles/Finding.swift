@@ -1,0 +1,30 @@
+/// What an oracle concluded: a violated expectation with the evidence that proves it.
+/// Oracles produce findings; reporters only format them.
+public struct Finding: Sendable {
+    /// The oracle that fired, also the JUnit failure type: `CrossUserRead`, `SilentWrite`, ...
+    public var oracle: String
+    /// One line a judge can read.
+    public var message: String
+    public var evidence: [Evidence]
+
+    public init(oracle: String, message: String, evidence: [Evidence] = []) {
+        self.oracle = oracle
+        self.message = message
+        self.evidence = evidence
+    }
+}
+
+/// A piece of proof: an HTTP exchange, database rows, or a plain statement. Always redacted
+/// before it is stored.
+public struct Evidence: Sendable {
+    public enum Kind: String, Sendable { case exchange, rows, note, figures }
+    public var kind: Kind
+    public var title: String
+    public var text: String
+
+    public init(_ kind: Kind, _ title: String, _ text: String) {
+        self.kind = kind
+        self.title = title
+        self.text = text
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// `reports/junit.xml` as CI systems read it (shared/reference/junit.md): one `<testsuite>` per
+/// scenario, `classname` = criterion, unique names, counts computed from the cases, times in
+/// seconds with a dot, bodies short, every character legal in XML 1.0.
+public enum JUnitReport {
+    public static func render(_ run: RunResult, redactor: Redactor) -> String {
+        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let all = run.allCases
+        x += "<testsuites name=\"conformance\" tests=\"\(all.count)\" failures=\(q(run.count("failed"))) errors=\(q(run.count("error"))) skipped=\(q(run.count("skipped"))) time=\(q(seconds(run.seconds))) timestamp=\(q(timestamp(run.startedAt)))>\n"
+        for (i, suite) in run.suites.enumerated() {
+            x += "  <testsuite name=\(q(suite.scenarioID, redactor)) tests=\"\(suite.cases.count)\" failures=\(q(suite.count("failed"))) errors=\(q(suite.count("error"))) skipped=\(q(suite.count("skipped"))) time=\(q(seconds(suite.seconds))) timestamp=\(q(timestamp(suite.startedAt))) id=\"\(i)\" hostname=\"localhost\" package=\(q(suite.criterion, redactor))>\n"
+            x += "    <properties>\n"
+            x += "      <property name=\"criterion\" value=\(q(suite.criterion, redactor))/>\n"
+            x += "      <property name=\"title\" value=\(q(suite.title, redactor))/>\n"
+            x += "      <property name=\"run\" value=\(q(run.runID, redactor))/>\n"
+            x += "    </properties>\n"
+            var names = Set<String>()
+            for c in suite.cases {
+                var name = c.name, n = 2
+                while names.contains(name) { name = "\(c.name) (\(n))"; n += 1 }
+                names.insert(name)
+                x += "    <testcase classname=\(q(c.criterion, redactor)) name=\(q(name, redactor)) file=\(q(c.file, redactor)) time=\(q(seconds(c.seconds)))"
+                switch c.outcome {
+                case .passed:
+                    x += "/>\n"
+                case .skipped(let reason):
+                    x += ">\n      <skipped message=\(q(XMLText.oneLine(reason), redactor))/>\n    </testcase>\n"
+                case .error(let kind, let message):
+                    x += ">\n      <error message=\(q(XMLText.oneLine(message), redactor)) type=\(q(kind, redactor))>\(body(message, c.evidence, redactor))</error>\n    </testcase>\n"
+                case .failed(let findings):
+                    let first = findings.first
+                    let message = findings.count == 1 ? (first?.message ?? "") : findings.map { "[\($0.oracle)] \($0.message)" }.joined(separator: " | ")
+                    let text = findings.map { f in "[\(f.oracle)] \(f.message)" }.joined(separator: "\n")
+                    let evidence = findings.flatMap(\.evidence)
+                    x += ">\n      <failure message=\(q(XMLText.oneLine(message), redactor)) type=\(q(first?.oracle ?? "Failure", redactor))>\(body(text, evidence.isEmpty ? c.evidence : evidence, redactor))</failure>\n    </testcase>\n"
+                }
+            }
+            x += "  </testsuite>\n"
+        }
+        x += "</testsuites>\n"
+        return x
+    }
+
+    static func body(_ headline: String, _ evidence: [Evidence], _ redactor: Redactor) -> String {
+        var text = headline
+        for e in evidence.prefix(4) { text += "\n\n--- \(e.title) ---\n\(e.text)" }
+        // GitHub check text is capped at 64 KiB; keep bodies to a few KB (full transcripts are in results.json).
+        if text.count > 6000 { text = String(text.prefix(6000)) + "\n… (cut; see results.json)" }
+        return XMLText.escape(redactor.redact(text))
+    }
+
+    static func q(_ n: Int) -> String { "\"\(n)\"" }
+    static func q(_ s: String) -> String { "\"" + XMLText.escape(s, attribute: true) + "\"" }
+    static func q(_ s: String, _ redactor: Redactor) -> String { q(redactor.redact(s)) }
+
+    /// Seconds with a dot and three decimals, whatever the locale.
+    public static func seconds(_ s: Double) -> String { String(format: "%.3f", locale: Locale(identifier: "en_US_POSIX"), max(0, s)) }
+
+    static func timestamp(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        return f.string(from: d)
+    }
+}

@@ -1,0 +1,56 @@
+import ConformanceHTTP
+
+/// Everything a run shares: the target, the drivers, the users, the redactor and the oracles'
+/// memory. Built once by `Runner`; steps and checks read it, never the environment or flags.
+public final class RunContext: Sendable {
+    public let runID: String
+    public let target: Target
+    public let options: RunOptions
+    public let redactor: Redactor
+    public let http: HTTPSession
+    public let identities: any IdentityProvider
+    public let betterAuth: BetterAuthProvider?
+    public let pool: UserPool
+    public let database: Database?
+    public let databaseProblem: String?
+    public let resources: ResourceClient
+    public let markers: Markers
+    public let ledger: Ledger
+    public let environment: [String: String]
+    public let notes = Locked<[String]>([])
+
+    init(runID: String, target: Target, options: RunOptions, redactor: Redactor, http: HTTPSession,
+         identities: any IdentityProvider, betterAuth: BetterAuthProvider?, database: Database?, databaseProblem: String?,
+         environment: [String: String]) {
+        self.runID = runID
+        self.target = target
+        self.options = options
+        self.redactor = redactor
+        self.http = http
+        self.identities = identities
+        self.betterAuth = betterAuth
+        self.pool = UserPool(runID: runID, provider: identities)
+        self.database = database
+        self.databaseProblem = databaseProblem
+        self.resources = ResourceClient(session: http, target: target)
+        self.markers = Markers(runID: runID)
+        self.ledger = Ledger()
+        self.environment = environment
+    }
+
+    public func note(_ text: String) { notes.withLock { $0.append(redactor.redact(text)) } }
+
+    public func resource(_ name: String) -> Resource? { target.resources[name] }
+}
+
+/// Options the command line builds once; the runner never reads flags itself.
+public struct RunOptions: Sendable {
+    public var jobs = 4
+    public var keep = false
+    public var verbose = false
+    public var criteria: Set<String> = []
+    public var tags: Set<String> = []
+    public var filter: String?
+    public var reportsDirectory = "reports"
+    public init() {}
+}

@@ -1,0 +1,145 @@
+import ConformanceCrypto
+import ConformanceHTTP
+import ConformancePostgres
+import Foundation
+
+/// Load → plan → run → judge → report: this type does the "run" part for a whole pack. It builds
+/// the drivers once, runs independent scenarios in parallel, and always cleans up what it created.
+public struct Runner: Sendable {
+    public let target: Target
+    public let options: RunOptions
+    public let environment: [String: String]
+    public let redactor: Redactor
+
+    public init(target: Target, options: RunOptions, environment: [String: String], redactor: Redactor) {
+        self.target = target
+        self.options = options
+        self.environment = environment
+        self.redactor = redactor
+    }
+
+    /// A refusal to start: nothing has been created (exit status 2).
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func newRunID() -> String { "r" + SecureRandom.alphanumeric(9).lowercased() }
+
+    public func run(_ scenarios: [Scenario], runID: String = Runner.newRunID(), progress: @escaping @Sendable (String) -> Void) async throws -> RunResult {
+        let started = Date()
+        redactor.add(target.secret)
+        redactor.add(target.databaseURL.flatMap(DatabaseURL.password(of:)))
+
+        var httpOptions = HTTPClientOptions()
+        httpOptions.caFile = target.caFile
+        let client = try HTTPClient(options: httpOptions)
+        defer { client.shutdown() }
+        let http = HTTPSession(client: client, timeout: target.requestTimeout)
+
+        // The database first: a branch guard must refuse before any user is created.
+        var database: Database?
+        var databaseProblem: String?
+        if let url = target.databaseURL {
+            do {
+                let db = try await Database.connect(url: url)
+                database = db
+                if let expected = target.neonBranch {
+                    let rows = try await db.read("SELECT current_setting('neon.branch_id', true) AS branch")
+                    let actual = rows.first?["branch"]?.stringValue
+                    if actual != expected {
+                        db.close()
+                        throw Refusal(description: "refusing to run: the database's neon.branch_id is \(actual ?? "not set (not Neon)"), but --neon-branch asks for \(expected); nothing was created")
+                    }
+                }
+            } catch let e as PostgresError {
+                databaseProblem = "the database could not be reached: \(redactor.redact(e.description))"
+            }
+        } else {
+            databaseProblem = "no database URL was given (--database-url or DATABASE_URL); database checks are skipped"
+        }
+        defer { database?.close() }
+
+        let betterAuth: BetterAuthProvider?
+        let identities: any IdentityProvider
+        switch target.identity {
+        case .betterAuth:
+            let p = BetterAuthProvider(client: BetterAuthClient(session: http, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
+                                       redactor: redactor)
+            betterAuth = p
+            identities = p
+        case .custom(let config):
+            betterAuth = BetterAuthProvider(client: BetterAuthClient(session: http, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
+                                            redactor: redactor)
+            identities = CustomIdentityProvider(session: http, config: config, redactor: redactor)
+        }
+        let context = RunContext(runID: runID, target: target, options: options, redactor: redactor, http: http,
+                                 identities: identities, betterAuth: betterAuth, database: database, databaseProblem: databaseProblem,
+                                 environment: environment)
+        if let p = databaseProblem { context.note(p) }
+
+        let suites = await runScenarios(scenarios, context: context, progress: progress)
+
+        if !options.keep, let db = database {
+            let ids = await context.pool.createdIdentities.map(\.id)
+            do {
+                let report = try await Cleanup(database: db, target: target).run(runID: runID, knownUserIDs: ids)
+                let rows = report.rows.sorted { $0.key < $1.key }.map { "\($0.value) from \($0.key)" }.joined(separator: ", ")
+                context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(rows.isEmpty ? "" : " and rows: \(rows)")")
+            } catch {
+                context.note("clean-up failed: \(redactor.redact("\(error)")); users of run \(runID) are on @\(UserPool.emailDomain(runID: runID))")
+            }
+        } else if options.keep {
+            context.note("--keep: the users of run \(runID) (@\(UserPool.emailDomain(runID: runID))) and their rows were left in place")
+        }
+        if let waits = betterAuth?.client.rateLimitWaits, !waits.isEmpty {
+            context.note(String(format: "Better Auth rate-limited the run %d time(s); waited %.1f s in all", waits.count, waits.reduce(0, +)))
+        }
+        if database?.connection.connectAttempts ?? 1 > 1 {
+            context.note("the database connection took \(database?.connection.connectAttempts ?? 0) attempts (compute waking up?)")
+        }
+
+        return RunResult(runID: runID, startedAt: started, seconds: Date().timeIntervalSince(started),
+                         target: describe(database: database), suites: suites, notes: context.notes.current)
+    }
+
+    func runScenarios(_ scenarios: [Scenario], context: RunContext, progress: @escaping @Sendable (String) -> Void) async -> [SuiteResult] {
+        let runner = ScenarioRunner(context: context)
+        let jobs = max(1, options.jobs)
+        var results: [Int: SuiteResult] = [:]
+        await withTaskGroup(of: (Int, SuiteResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < scenarios.count else { return }
+                let index = next
+                let scenario = scenarios[index]
+                next += 1
+                group.addTask {
+                    let suite = await runner.run(scenario) { c in
+                        progress("\(c.outcome.label.uppercased()) \(c.criterion) \(scenario.id) › \(c.name)")
+                    }
+                    return (index, suite)
+                }
+            }
+            for _ in 0..<min(jobs, scenarios.count) { launch() }
+            for await (i, suite) in group {
+                results[i] = suite
+                if !Task.isCancelled { launch() }
+            }
+        }
+        return scenarios.indices.compactMap { results[$0] }
+    }
+
+    func describe(database: Database?) -> [(String, String)] {
+        var out: [(String, String)] = [
+            ("auth", target.authBaseURL),
+            ("api", target.apiURL),
+            ("identity", target.identity.isBetterAuth ? "Better Auth (\(target.tokenSource.rawValue))" : "custom routes"),
+        ]
+        if let url = target.databaseURL { out.append(("database", DatabaseURL.redacted(url))) }
+        if let db = database {
+            out.append(("database server", db.connection.serverVersion))
+            out.append(("database TLS", db.connection.tls.inUse ? "\(db.connection.tls.version ?? "TLS") (sslmode \(db.connection.tls.sslmode ?? "?"))" : "not in use"))
+        }
+        return out.map { ($0.0, redactor.redact($0.1)) }
+    }
+}

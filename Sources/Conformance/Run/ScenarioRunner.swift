@@ -1,0 +1,93 @@
+import Foundation
+
+/// Runs one scenario's steps in order and turns each into a test case. A step whose variables
+/// have no value (an earlier capture failed) is skipped with that reason, not failed twice.
+public struct ScenarioRunner: Sendable {
+    let context: RunContext
+
+    public init(context: RunContext) { self.context = context }
+
+    public func run(_ scenario: Scenario, progress: @Sendable (CaseResult) -> Void = { _ in }) async -> SuiteResult {
+        let started = Date()
+        var scope = ScenarioScope(context: context)
+        var cases: [CaseResult] = []
+        var userProblem: [String: IdentityError] = [:]
+
+        // Users in parallel: the pool creates each once per run.
+        await withTaskGroup(of: (String, Result<Identity, Error>).self) { group in
+            for name in scenario.users {
+                group.addTask {
+                    do { return (name, .success(try await context.pool.identity(name))) } catch { return (name, .failure(error)) }
+                }
+            }
+            for await (name, result) in group {
+                switch result {
+                case .success(let i): scope.users[name] = i
+                case .failure(let e as IdentityError): userProblem[name] = e
+                case .failure(let e): userProblem[name] = IdentityError(message: "\(e)", exchange: nil, unreachable: true)
+                }
+            }
+        }
+
+        for step in scenario.steps {
+            let t0 = Date()
+            var result: StepOutcome
+            if let missingUser = step.users.first(where: { userProblem[$0] != nil }), let problem = userProblem[missingUser] {
+                result = identityOutcome(step, user: missingUser, problem: problem)
+            } else {
+                do {
+                    result = try await StepRunner(context: context).run(step, scope: &scope)
+                } catch let m as ScenarioScope.Missing {
+                    result = StepOutcome(.skipped("${\(m.name)} has no value: the step that should have set it did not succeed"))
+                } catch {
+                    result = StepOutcome(.error(kind: "InternalError", message: context.redactor.redact("\(error)")))
+                }
+            }
+            if case .passed = result.outcome, let observed = result.observed {
+                for c in step.capture {
+                    if let v = c.path.first(in: observed) { scope.captures[c.variable] = v }
+                }
+            }
+            let seconds = Date().timeIntervalSince(t0)
+            if result.cases.isEmpty || !(result.outcome.isPassed) {
+                let c = CaseResult(name: step.name, criterion: scenario.criterion, file: scenario.file, seconds: seconds,
+                                   outcome: result.outcome, evidence: result.evidence)
+                cases.append(c)
+                progress(c)
+            }
+            for var c in result.cases {
+                c.criterion = scenario.criterion
+                c.file = scenario.file
+                cases.append(c)
+                progress(c)
+            }
+        }
+        return SuiteResult(scenarioID: scenario.id, criterion: scenario.criterion, title: scenario.title, file: scenario.file,
+                           startedAt: started, seconds: Date().timeIntervalSince(started), cases: cases)
+    }
+
+    func identityOutcome(_ step: Step, user: String, problem: IdentityError) -> StepOutcome {
+        let evidence = problem.exchange.map { [Evidence(.exchange, "sign-up of \(user)", $0.transcript(context.redactor))] } ?? []
+        if problem.unreachable { return StepOutcome(.error(kind: "AuthUnreachable", message: context.redactor.redact(problem.message)), evidence: evidence) }
+        if case .signUp = step.kind {
+            return StepOutcome(.failed([Finding(oracle: "SignUpFailed", message: context.redactor.redact(problem.message), evidence: evidence)]))
+        }
+        return StepOutcome(.skipped("user \(user) could not be created: \(context.redactor.redact(problem.message))"))
+    }
+}
+
+extension Outcome {
+    var isPassed: Bool { if case .passed = self { return true }; return false }
+}
+
+extension Step {
+    /// The users a step acts as or on.
+    var users: [String] {
+        switch kind {
+        case .signUp(let u), .signIn(let u), .token(let u): return [u]
+        case .call(let c): return c.user.map { [$0] } ?? []
+        case .request(let r): return r.user.map { [$0] } ?? []
+        default: return []
+        }
+    }
+}

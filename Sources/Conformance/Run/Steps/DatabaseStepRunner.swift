@@ -1,0 +1,62 @@
+import ConformancePostgres
+
+/// `sql` and `stored` steps: read-only looks at the database.
+struct DatabaseStepRunner: Sendable {
+    let context: RunContext
+
+    func database() -> Database? { context.database }
+
+    func unavailable() -> StepOutcome {
+        StepOutcome(.skipped(context.databaseProblem ?? "no database URL was given (--database-url or DATABASE_URL)"))
+    }
+
+    func sql(_ step: Step, _ s: SQLStep, scope: ScenarioScope) async throws -> StepOutcome {
+        guard let db = database() else { return unavailable() }
+        let params: [String?] = try s.params.map { t in
+            let v = try t.render(scope.lookup)
+            return v == .null ? nil : v.plainText
+        }
+        do {
+            let rows = try await db.read(s.sql, params)
+            return try judge(step, rows: .array(rows), rowCount: rows.count, exists: nil, scope: scope, title: s.sql)
+        } catch let e as PostgresError {
+            return queryError(e)
+        }
+    }
+
+    func stored(_ step: Step, _ s: StoredStep, scope: ScenarioScope) async throws -> StepOutcome {
+        guard let db = database() else { return unavailable() }
+        guard let resource = context.resource(s.resource) else {
+            return StepOutcome(.error(kind: "TargetMismatch", message: "the target maps no resource \"\(s.resource)\""))
+        }
+        let id = ResourceClient.idText(try s.id.render(scope.lookup))
+        do {
+            let row = try await db.row(of: resource, id: id)
+            var expect = step.expect ?? Expectation()
+            if expect.exists == nil, expect.json.isEmpty == false || step.expect == nil { expect.exists = true }
+            return try judge(step, expect: expect, rows: row ?? .null, rowCount: nil, exists: row != nil, scope: scope,
+                             title: "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)")
+        } catch let e as PostgresError {
+            return queryError(e)
+        }
+    }
+
+    func queryError(_ e: PostgresError) -> StepOutcome {
+        let kind = e.kind == .connection ? "DatabaseUnreachable" : "QueryError"
+        return StepOutcome(.error(kind: kind, message: context.redactor.redact(e.description)))
+    }
+
+    func judge(_ step: Step, expect: Expectation? = nil, rows: JSONValue, rowCount: Int?, exists: Bool?, scope: ScenarioScope,
+               title: String) throws -> StepOutcome {
+        let e = expect ?? step.expect ?? Expectation()
+        var obs = ExpectationOracle.Observation(json: rows)
+        obs.rowCount = rowCount
+        obs.exists = exists
+        let text = context.redactor.redact(String(JSONWriter.pretty(rows).prefix(4000)))
+        let evidence = [Evidence(.rows, title, text)]
+        let problems = try ExpectationOracle.problems(e, obs, lookup: scope.lookup)
+        if problems.isEmpty { return StepOutcome(.passed, evidence: evidence, observed: rows) }
+        return StepOutcome(.failed([Finding(oracle: "DatabaseMismatch", message: context.redactor.redact(problems.joined(separator: "; ")),
+                                            evidence: evidence)]), evidence: evidence, observed: rows)
+    }
+}

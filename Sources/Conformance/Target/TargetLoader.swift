@@ -1,0 +1,166 @@
+import Foundation
+
+/// Builds a `Target` from, in order of precedence: command-line values, the target file, the
+/// process environment, and a `.env` file.
+public struct TargetLoader: Sendable {
+    public struct Overrides: Sendable {
+        public var authURL: String?
+        public var apiURL: String?
+        public var databaseURL: String?
+        public var secret: String?
+        public var neonBranch: String?
+        public var caFile: String?
+        public init() {}
+    }
+
+    public var environment: [String: String]
+
+    public init(environment: [String: String]) { self.environment = environment }
+
+    /// The process environment merged over a `.env` file (the environment wins).
+    public static func environment(dotEnvPath: String?) throws -> [String: String] {
+        var env = try dotEnvPath.map(DotEnv.load(path:)) ?? [:]
+        for (k, v) in ProcessInfo.processInfo.environment { env[k] = v }
+        return env
+    }
+
+    public func load(file: String?, overrides: Overrides) throws -> Target {
+        var node: JSONNode?
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw LoadError(file: file, location: "-", message: "cannot read the target file")
+            }
+            do {
+                node = JSONNode(value: try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)), file: file)
+            } catch let e as JSONSyntaxError {
+                throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason)
+            }
+        }
+        let root = node ?? JSONNode(value: .object(JSONObject()), file: "(defaults)")
+        _ = try root.object(allowing: ["$schema", "auth", "api", "database", "denyWith", "resources", "authTables", "requestTimeout"],
+                            context: "a target")
+        let auth = root.optional("auth")
+        let api = root.optional("api")
+        let db = root.optional("database")
+        _ = try auth?.object(allowing: ["url", "basePath", "token", "identity"], context: "\"auth\"")
+        _ = try api?.object(allowing: ["url", "openapi", "publicRoutes", "caFile"], context: "\"api\"")
+        _ = try db?.object(allowing: ["url", "expectNeon", "branch"], context: "\"database\"")
+
+        func pick(_ flag: String?, _ fileNode: JSONNode?, _ envNames: [String]) throws -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let fileNode { return try fileNode.nonEmptyString() }
+            for n in envNames { if let v = environment[n], !v.isEmpty { return v } }
+            return nil
+        }
+        let authURL = try pick(overrides.authURL, auth?.optional("url"), ["BETTER_AUTH_URL"])
+        let apiURL = try pick(overrides.apiURL, api?.optional("url"), ["API_URL", "NEXT_PUBLIC_API_URL"])
+        let dbURL = try pick(overrides.databaseURL, db?.optional("url"), ["DATABASE_URL"])
+        guard let authURL else {
+            throw LoadError(file: file ?? "(command line)", location: "/auth/url",
+                            message: "no auth URL: pass --auth-url, set BETTER_AUTH_URL, or give auth.url in a target file")
+        }
+        guard let apiURL else {
+            throw LoadError(file: file ?? "(command line)", location: "/api/url",
+                            message: "no API URL: pass --api-url, set API_URL, or give api.url in a target file")
+        }
+        for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url")] where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw LoadError(file: file ?? "(command line)", location: ptr, message: "expected an http:// or https:// URL, found \"\(url)\"")
+        }
+        var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
+        t.secret = overrides.secret ?? environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        t.neonBranch = try overrides.neonBranch ?? db?.optional("branch")?.nonEmptyString()
+        t.caFile = try overrides.caFile ?? api?.optional("caFile")?.nonEmptyString()
+        if let v = db?.optional("expectNeon") { t.expectNeon = try v.bool() }
+        if let v = auth?.optional("basePath") { t.authBasePath = try v.string() }
+        if let v = auth?.optional("token") {
+            let s = try v.string()
+            guard let src = Target.TokenSource(rawValue: s) else {
+                throw v.error("expected one of \(Target.TokenSource.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            t.tokenSource = src
+        }
+        if let v = auth?.optional("identity") { t.identity = .custom(try parseIdentity(v, apiURL: apiURL)) }
+        if let v = api?.optional("openapi") { t.openAPIPath = v.value == .null ? nil : try v.string() }
+        if let v = api?.optional("publicRoutes") { t.publicRoutes = try v.stringArray() }
+        if let v = root.optional("denyWith") {
+            if let p = CheckCatalog.Parameter.statuses.problem(with: v.value) { throw v.error(p) }
+            t.denyStatuses = Set(try v.array().map { try $0.int() })
+        }
+        if let v = root.optional("requestTimeout") { t.requestTimeout = try v.number(min: 0.1) }
+        if let v = root.optional("authTables") {
+            _ = try v.object(allowing: ["schema", "user", "account", "session", "jwks"], context: "\"authTables\"")
+            if let x = v.optional("schema") { t.authTables.schema = try x.nonEmptyString() }
+            if let x = v.optional("user") { t.authTables.user = try x.nonEmptyString() }
+            if let x = v.optional("account") { t.authTables.account = try x.nonEmptyString() }
+            if let x = v.optional("session") { t.authTables.session = try x.nonEmptyString() }
+            if let x = v.optional("jwks") { t.authTables.jwks = try x.nonEmptyString() }
+        }
+        if let v = root.optional("resources") {
+            t.resources = [:]
+            for (name, r) in try v.entries() { t.resources[name] = try parseResource(name: name, r) }
+        }
+        return t
+    }
+
+    static let resourceKeys: Set<String> = ["table", "schema", "owner", "idColumn", "idType", "fields", "columns", "textFields",
+                                            "requiredFields", "object", "list", "routes", "toggleSends", "completedField"]
+
+    func parseResource(name: String, _ node: JSONNode) throws -> Resource {
+        _ = try node.object(allowing: Self.resourceKeys, context: "a resource")
+        let base = name == "tasks" ? Resource.officialTasks : nil
+        let table = try node.optional("table")?.nonEmptyString() ?? base?.table
+        let owner = try node.optional("owner")?.nonEmptyString() ?? base?.ownerColumn
+        guard let table else { throw node.error("missing \"table\": the table that stores \(name)") }
+        guard let owner else { throw node.error("missing \"owner\": the column holding the owner's user id") }
+        var routes = base?.routes ?? [:]
+        if let rn = node.optional("routes") {
+            _ = try rn.object(allowing: Set(Operation.allCases.map(\.rawValue)), context: "\"routes\"")
+            for (key, n) in try rn.entries() {
+                let text = try n.nonEmptyString()
+                let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts.count == 2, parts[1].hasPrefix("/"),
+                      ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(parts[0].uppercased()) else {
+                    throw n.error("expected \"METHOD /path\", e.g. \"GET /api/{userId}/tasks/{id}\"")
+                }
+                guard let op = Operation(rawValue: key) else { continue }
+                if op.isPerObject, !parts[1].contains("{id}") { throw n.error("a per-object route needs {id} in its path") }
+                routes[op] = Route(method: parts[0].uppercased(), path: parts[1])
+            }
+        }
+        var r = Resource(name: name, table: table, ownerColumn: owner, routes: routes)
+        if let x = node.optional("schema") { r.schema = try x.nonEmptyString() }
+        if let x = node.optional("idColumn") { r.idColumn = try x.nonEmptyString() }
+        if let x = node.optional("idType") {
+            guard let t = Resource.IDType(rawValue: try x.string()) else {
+                throw x.error("expected one of \(Resource.IDType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            r.idType = t
+        }
+        if let x = node.optional("fields") { r.fields = Dictionary(uniqueKeysWithValues: try x.entries().map { ($0.key, try $0.node.nonEmptyString()) }) }
+        if let x = node.optional("columns") { r.columns = Dictionary(uniqueKeysWithValues: try x.entries().map { ($0.key, try $0.node.nonEmptyString()) }) }
+        if let x = node.optional("textFields") { r.textFields = try x.stringArray() }
+        if let x = node.optional("requiredFields") { r.requiredFields = try x.stringArray() }
+        if let x = node.optional("object") { r.objectPath = try ScenarioLoader.path(x) }
+        if let x = node.optional("list") { r.listPath = try ScenarioLoader.path(x) }
+        if let x = node.optional("toggleSends") { r.toggleSends = try x.nonEmptyString() }
+        if let x = node.optional("completedField") { r.completedField = try x.nonEmptyString() }
+        return r
+    }
+
+    func parseIdentity(_ node: JSONNode, apiURL: String) throws -> CustomIdentity {
+        _ = try node.object(allowing: ["url", "signUp", "signIn", "token", "userId"], context: "\"identity\"")
+        func endpoint(_ key: String) throws -> (String, JSONTemplate) {
+            let n = try node.required(key, "{\"path\": ..., \"body\": {...}}")
+            _ = try n.object(allowing: ["path", "body"], context: "\"\(key)\"")
+            return (try n.required("path", "the route's path").nonEmptyString(),
+                    try JSONTemplate.parse(try n.required("body", "the JSON body, with ${email}, ${password}, ${name}")))
+        }
+        let (upPath, upBody) = try endpoint("signUp")
+        let (inPath, inBody) = try endpoint("signIn")
+        return CustomIdentity(
+            baseURL: try node.optional("url")?.nonEmptyString() ?? apiURL,
+            signUpPath: upPath, signInPath: inPath, signUpBody: upBody, signInBody: inBody,
+            tokenPath: try ScenarioLoader.path(try node.required("token", "where the token is in the answer, e.g. \"$.token\"")),
+            userIdPath: try ScenarioLoader.path(try node.required("userId", "where the user id is in the answer, e.g. \"$.user.id\"")))
+    }
+}

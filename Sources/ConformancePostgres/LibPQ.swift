@@ -1,0 +1,296 @@
+import CLibPQ
+import Foundation
+
+/// Every call into libpq lives in this file, so the rest of the module deals in Swift values only
+/// and a reader auditing memory or thread safety has one place to look.
+///
+/// libpq is blocking: everything here except `Connection.requestCancel` must run on the serial
+/// queue of the `Session` that owns the connection, never on Swift's cooperative pool.
+enum LibPQ {
+    /// Why libpq rejected a connection string, before any network traffic.
+    struct ParseFailure: Error, Sendable {
+        var message: String
+    }
+
+    /// Why one connection attempt failed.
+    struct ConnectFailure: Error, Sendable {
+        var message: String
+        /// libpq's own verdict that the server wanted a password it did not get; retrying cannot help.
+        var needsPassword: Bool
+    }
+
+    /// libpq's version as an integer (150020 for 15.20), for diagnostics.
+    static var libraryVersion: Int { Int(PQlibVersion()) }
+
+    /// Reads a URL or key=value string exactly as libpq would, returning only the parameters it
+    /// sets. Using libpq's parser (not our own) keeps every parameter and quoting rule libpq knows.
+    static func parse(_ conninfo: String) -> Result<[String: String], ParseFailure> {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "out of memory"
+            if let errorMessage { PQfreemem(errorMessage) }
+            return .failure(ParseFailure(message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        defer { PQconninfoFree(options) }
+        return .success(values(of: options))
+    }
+
+    private static func values(of options: UnsafeMutablePointer<PQconninfoOption>) -> [String: String] {
+        var result: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                result[String(cString: keyword)] = String(cString: value)
+            }
+            option += 1
+        }
+        return result
+    }
+
+    /// Field codes of `PQresultErrorField` (`PG_DIAG_*` are character macros Swift does not import
+    /// reliably, so they are spelled out here).
+    private enum Diag {
+        static let severity = Int32(UInt8(ascii: "V"))
+        static let sqlstate = Int32(UInt8(ascii: "C"))
+        static let primary = Int32(UInt8(ascii: "M"))
+        static let detail = Int32(UInt8(ascii: "D"))
+        static let hint = Int32(UInt8(ascii: "H"))
+        static let constraint = Int32(UInt8(ascii: "n"))
+    }
+
+    /// One libpq connection. `@unchecked Sendable` because it is confined by convention: only its
+    /// session's serial queue touches `conn`; `requestCancel` uses the separate, lock-guarded
+    /// `PGcancel`, which libpq documents as safe to use from another thread.
+    final class Connection: @unchecked Sendable {
+        private var conn: OpaquePointer?
+        private let cancelLock = NSLock()
+        private var cancelHandle: OpaquePointer?
+        private var runningQuery: UInt64?
+        private var queryCounter: UInt64 = 0
+
+        private init(_ conn: OpaquePointer) {
+            self.conn = conn
+            self.cancelHandle = PQgetCancel(conn)
+        }
+
+        deinit {
+            finish()
+        }
+
+        /// Blocks until the connection is up or has failed (bounded by `connect_timeout`).
+        static func open(_ parameters: [String: String]) -> Result<Connection, ConnectFailure> {
+            // expand_dbname = 0: the parameters were already parsed by `LibPQ.parse`, so a dbname
+            // that happens to look like a URL must stay a name.
+            let keys = parameters.keys.sorted()
+            let cKeys = keys.map { strdup($0) }
+            let cValues = keys.map { strdup(parameters[$0] ?? "") }
+            defer {
+                cKeys.forEach { free($0) }
+                cValues.forEach { free($0) }
+            }
+            let keyPointers = cKeys.map { $0.map { UnsafePointer($0) } } + [nil]
+            let valuePointers = cValues.map { $0.map { UnsafePointer($0) } } + [nil]
+            guard let conn = PQconnectdbParams(keyPointers, valuePointers, 0) else {
+                return .failure(ConnectFailure(message: "libpq could not allocate a connection", needsPassword: false))
+            }
+            guard PQstatus(conn) == CONNECTION_OK else {
+                let failure = ConnectFailure(message: LibPQ.errorMessage(conn),
+                                             needsPassword: PQconnectionNeedsPassword(conn) == 1)
+                PQfinish(conn)
+                return .failure(failure)
+            }
+            // The default notice processor prints to stderr; a harness must not spray server
+            // warnings ("there is no transaction in progress") into its own output.
+            PQsetNoticeProcessor(conn, { _, _ in }, nil)
+            return .success(Connection(conn))
+        }
+
+        /// What the connection turned out to be, read once after connecting.
+        func facts() -> ConnectionFacts {
+            guard let conn else {
+                return ConnectionFacts(host: "", port: "", database: "", user: "", serverVersion: "",
+                                       backendPID: 0, tls: TLSInfo(), parameters: [:])
+            }
+            var parameters: [String: String] = [:]
+            if let options = PQconninfo(conn) {
+                parameters = LibPQ.values(of: options)
+                PQconninfoFree(options)
+            }
+            // The effective settings are reported; the password never is.
+            parameters["password"] = nil
+            let inUse = PQsslInUse(conn) == 1
+            let sslmode = parameters["sslmode"]
+            let tls = TLSInfo(
+                inUse: inUse,
+                version: inUse ? PQsslAttribute(conn, "protocol").map { String(cString: $0) } : nil,
+                cipher: inUse ? PQsslAttribute(conn, "cipher").map { String(cString: $0) } : nil,
+                sslmode: sslmode,
+                certificateVerified: inUse && (sslmode == "verify-ca" || sslmode == "verify-full"),
+                channelBinding: parameters["channel_binding"],
+                rootCertificate: parameters["sslrootcert"])
+            return ConnectionFacts(
+                host: PQhost(conn).map { String(cString: $0) } ?? "",
+                port: PQport(conn).map { String(cString: $0) } ?? "",
+                database: PQdb(conn).map { String(cString: $0) } ?? "",
+                user: PQuser(conn).map { String(cString: $0) } ?? "",
+                serverVersion: PQparameterStatus(conn, "server_version").map { String(cString: $0) } ?? "",
+                backendPID: PQbackendPID(conn),
+                tls: tls,
+                parameters: parameters)
+        }
+
+        /// A fresh id for the next query, so a late cancel request can tell whether "its" query is
+        /// still the one running.
+        func nextQueryID() -> UInt64 {
+            cancelLock.withLock {
+                queryCounter += 1
+                return queryCounter
+            }
+        }
+
+        /// Runs one statement with `PQexecParams`: an unnamed statement, text parameters and text
+        /// results, which is all a PgBouncer transaction-mode pooler (Neon `-pooler`) allows.
+        func execute(_ sql: String, _ parameters: [String?], queryID: UInt64) throws -> PGResult {
+            guard let conn else {
+                throw PostgresError(kind: .connection, message: "the connection is closed")
+            }
+            for (index, parameter) in parameters.enumerated() where parameter?.utf8.contains(0) == true {
+                // libpq takes C strings: a NUL would silently cut the value short, so a probe would
+                // test something other than what its author wrote.
+                throw PostgresError(kind: .query,
+                                    message: "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold")
+            }
+            let cParameters = parameters.map { $0.flatMap { strdup($0) } }
+            defer { cParameters.forEach { free($0) } }
+            let parameterPointers = cParameters.map { $0.map { UnsafePointer($0) } }
+
+            cancelLock.withLock { runningQuery = queryID }
+            let result = parameterPointers.withUnsafeBufferPointer { values in
+                PQexecParams(conn, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+            }
+            cancelLock.withLock { runningQuery = nil }
+
+            guard let result else {
+                let broken = PQstatus(conn) != CONNECTION_OK
+                throw PostgresError(kind: broken ? .connection : .protocolError,
+                                    message: LibPQ.errorMessage(conn))
+            }
+            defer { PQclear(result) }
+
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                return LibPQ.decode(result)
+            case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+                throw LibPQ.serverError(result, conn: conn)
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                abandonCopy(conn, status: PQresultStatus(result))
+                throw PostgresError(kind: .protocolError, message: "COPY is not supported by this driver")
+            default:
+                let status = String(cString: PQresStatus(PQresultStatus(result)))
+                throw PostgresError(kind: .protocolError,
+                                    message: "unexpected result status \(status): \(LibPQ.errorMessage(conn))")
+            }
+        }
+
+        /// Leaves COPY mode so the connection stays usable for the next statement.
+        private func abandonCopy(_ conn: OpaquePointer, status: ExecStatusType) {
+            if status == PGRES_COPY_OUT {
+                var buffer: UnsafeMutablePointer<CChar>?
+                while PQgetCopyData(conn, &buffer, 0) > 0 {
+                    PQfreemem(buffer)
+                    buffer = nil
+                }
+            } else {
+                _ = PQputCopyEnd(conn, "COPY is not supported by this driver")
+            }
+            while let pending = PQgetResult(conn) {
+                PQclear(pending)
+            }
+        }
+
+        /// Asks the server to cancel `queryID` if it is still the one running. Safe from any
+        /// thread; blocks for one round trip, so callers run it off the cooperative pool.
+        func requestCancel(queryID: UInt64) {
+            cancelLock.withLock {
+                guard runningQuery == queryID, let cancelHandle else { return }
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+            }
+        }
+
+        /// Closes the connection (idempotent).
+        func finish() {
+            cancelLock.withLock {
+                if let cancelHandle { PQfreeCancel(cancelHandle) }
+                cancelHandle = nil
+            }
+            if let conn { PQfinish(conn) }
+            conn = nil
+        }
+    }
+
+    /// libpq's connection-level message, trimmed; libpq ends it with a newline and sometimes a
+    /// tab-indented second line.
+    private static func errorMessage(_ conn: OpaquePointer) -> String {
+        guard let raw = PQerrorMessage(conn) else { return "unknown libpq error" }
+        let message = String(cString: raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        return message.isEmpty ? "unknown libpq error" : message
+    }
+
+    private static func field(_ result: OpaquePointer, _ code: Int32) -> String? {
+        PQresultErrorField(result, code).map { String(cString: $0) }
+    }
+
+    private static func serverError(_ result: OpaquePointer, conn: OpaquePointer) -> PostgresError {
+        let sqlstate = field(result, Diag.sqlstate)
+        let message = field(result, Diag.primary)
+            ?? PQresultErrorMessage(result).map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            ?? errorMessage(conn)
+        let kind: PostgresError.Kind
+        if sqlstate == PostgresError.readOnlySQLState {
+            kind = .readOnlyViolation
+        } else if PQstatus(conn) != CONNECTION_OK {
+            // e.g. 57P01 when a Neon compute is suspended under an open connection.
+            kind = .connection
+        } else {
+            kind = .query
+        }
+        return PostgresError(kind: kind, message: message, sqlstate: sqlstate,
+                             detail: field(result, Diag.detail), hint: field(result, Diag.hint),
+                             constraint: field(result, Diag.constraint),
+                             severity: field(result, Diag.severity))
+    }
+
+    private static func decode(_ result: OpaquePointer) -> PGResult {
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        let columns = (0..<columnCount).map { index in
+            PGColumn(name: PQfname(result, Int32(index)).map { String(cString: $0) } ?? "?column?",
+                     typeOID: UInt32(PQftype(result, Int32(index))))
+        }
+        var rows: [[PGValue]] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [PGValue] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                let r = Int32(row), c = Int32(column)
+                if PQgetisnull(result, r, c) == 1 {
+                    values.append(.null)
+                    continue
+                }
+                let length = Int(PQgetlength(result, r, c))
+                let text = PQgetvalue(result, r, c).map { pointer in
+                    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    }
+                } ?? ""
+                values.append(PGValue(serverText: text, oid: columns[column].typeOID))
+            }
+            rows.append(values)
+        }
+        let commandTag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
+        let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
+        return PGResult(columns: columns, rows: rows, commandTag: commandTag, rowsAffected: affected)
+    }
+}

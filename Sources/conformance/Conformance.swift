@@ -1,0 +1,31 @@
+import ArgumentParser
+import Conformance
+import Foundation
+
+@main
+struct ConformanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance",
+        abstract: "Proves a deployed multi-user web app meets its success criteria and keeps each user's data to that user.",
+        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, DoctorCommand.self],
+        defaultSubcommand: RunCommand.self)
+
+    /// Usage mistakes exit 2 like every other bad input (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Conformance
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios against the app and write reports/ (exit 0 passed, 1 a criterion failed, 2 could not run).")
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: .customLong("jobs"), help: "Scenarios run in parallel.")
+    var jobs: Int = 4
+
+    @Option(name: .customLong("reports"), help: "Folder for junit.xml, results.json and summary.md.")
+    var reports: String = "reports"
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and stop; nothing is sent.")
+    var dryRun = false
+
+    @Flag(name: .customLong("keep"), help: "Leave the run's users and their rows in the database.")
+    var keep = false
+
+    @Flag(name: .shortAndLong, help: "Print every test case, passed ones too.")
+    var verbose = false
+
+    @Argument(help: "Scenario files or folders (default: scenarios/phase2).")
+    var paths: [String] = []
+
+    func validate() throws {
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64") }
+    }
+
+    func run() async throws {
+        let t: Target
+        let env: [String: String]
+        let scenarios: [Scenario]
+        do {
+            (t, env) = try target.load()
+            scenarios = Plan.select(try ScenarioLoader.load(paths: defaultScenarioPaths(paths)), selection.selection)
+        } catch {
+            throw failInput(error)
+        }
+        guard !scenarios.isEmpty else {
+            throw failInput(LoadError(file: defaultScenarioPaths(paths).joined(separator: " "), location: "-",
+                                      message: "no scenario matches the selection"))
+        }
+        if dryRun {
+            for line in Plan(scenarios: scenarios, target: t).lines { print(line) }
+            return
+        }
+        var options = RunOptions()
+        options.jobs = jobs
+        options.keep = keep
+        options.verbose = verbose
+        options.reportsDirectory = reports
+        let redactor = Redactor()
+        let console = Console(verbose: verbose, redactor: redactor)
+        let runID = Runner.newRunID()
+        console.line("conformance run \(runID): \(scenarios.count) scenario(s) against \(t.apiURL)")
+
+        let runner = Runner(target: t, options: options, environment: env, redactor: redactor)
+        let work = Task { try await runner.run(scenarios, runID: runID) { console.progress($0) } }
+        // Ctrl-C or SIGTERM cancels the run; the runner still cleans up before returning.
+        let signals = SignalTrap { console.line("interrupted: stopping and cleaning up…"); work.cancel() }
+        defer { signals.release() }
+        let result: RunResult
+        do {
+            result = try await work.value
+        } catch let refusal as Runner.Refusal {
+            console.finish()
+            FileHandle.standardError.write(Data("error: \(refusal)\n".utf8))
+            throw ExitCode(2)
+        }
+        console.finish()
+        let files = try ReportWriter.write(result, to: reports, redactor: redactor)
+        for v in ResultsJSON.verdicts(result) { console.line(String(format: "%-8@ %@ (%d case(s))", v.criterion, v.verdict, v.cases)) }
+        for n in result.notes { console.line("note: \(n)") }
+        console.line("\(result.count("passed")) passed, \(result.count("failed")) failed, \(result.count("error")) errors, \(result.count("skipped")) skipped")
+        console.line("reports: \(files.joined(separator: ", "))")
+        if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+}

@@ -1,0 +1,125 @@
+import ConformanceHTTP
+import Foundation
+import Testing
+
+/// Many requests in flight on one event-loop thread, connection reuse, cancellation, shutdown.
+@Suite struct ConcurrencyTests {
+    @Test func fiveHundredConcurrentRequestsAllGetTheirOwnAnswer() async throws {
+        try await withEdge { server, client in
+            let before = try await Stats.fetch(client, server)
+            let mismatches = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<500 {
+                    group.addTask {
+                        let request = HTTPRequest(method: "POST", url: server.url("/echo?i=\(i)"),
+                                                  headers: [HTTPHeader("X-Id", "\(i)")],
+                                                  body: Array("request-\(i)".utf8))
+                        let echo = try Echo(try await client.send(request))
+                        return echo.body == "request-\(i)" && echo.values("X-Id") == ["\(i)"]
+                            && echo.path == "/echo?i=\(i)"
+                    }
+                }
+                var bad = 0
+                for try await ok in group where !ok { bad += 1 }
+                return bad
+            }
+            #expect(mismatches == 0)
+            let after = try await Stats.fetch(client, server)
+            #expect(after.requests - before.requests == 501)
+            // Connections are capped per host (64) and reused, not one per request.
+            #expect(after.connections - before.connections <= 64)
+        }
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        try await withEdge { server, client in
+            var echoes: [Echo] = []
+            var connectTimes: [Double] = []
+            for _ in 0..<20 {
+                let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/echo")))
+                echoes.append(try Echo(response))
+                connectTimes.append(response.timings.connect)
+            }
+            #expect(Set(echoes.map(\.clientPort)).count == 1)
+            #expect(Set(echoes.map(\.connection)).count == 1)
+            #expect(echoes.map(\.requestOnConnection) == Array(1...20))
+            #expect(connectTimes.dropFirst().allSatisfy { $0 == 0 })
+        }
+    }
+
+    @Test func cancellingTheTaskStopsTheRequest() async throws {
+        try await withEdge { server, client in
+            let url = server.url("/slow?bytes=40&delay=0.5")
+            let task = Task { try await client.send(HTTPRequest(method: "GET", url: url)) }
+            try await Task.sleep(for: .milliseconds(300))
+            let clock = ContinuousClock()
+            let cancelledAt = clock.now
+            task.cancel()
+            let result = await task.result
+            #expect(seconds(cancelledAt.duration(to: clock.now)) < 2)
+            #expect(throws: CancellationError.self) { try result.get() }
+            // The client is still usable afterwards.
+            let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/echo")))
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test func alreadyCancelledTaskSendsNothing() async throws {
+        try await withEdge { server, client in
+            let before = try await Stats.fetch(client, server)
+            let url = server.url("/echo")
+            let task = Task {
+                while !Task.isCancelled { await Task.yield() }
+                return try await client.send(HTTPRequest(method: "GET", url: url))
+            }
+            task.cancel()
+            let result = await task.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            let after = try await Stats.fetch(client, server)
+            #expect(after.requests == before.requests + 1)
+        }
+    }
+
+    @Test func shutdownFailsPendingAndLaterRequests() async throws {
+        let server = try EdgeServer()
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let url = server.url("/slow?bytes=40&delay=0.5")
+        let pending = Task { try await client.send(HTTPRequest(method: "GET", url: url)) }
+        try await Task.sleep(for: .milliseconds(300))
+        client.shutdown()
+        let result = await pending.result
+        #expect(throws: HTTPTransportError.self) { try result.get() }
+        let later = await transportError {
+            try await client.send(HTTPRequest(method: "GET", url: server.url("/echo")))
+        }
+        #expect(later?.kind == .other)
+        client.shutdown()  // idempotent: returns at once
+    }
+
+    /// Not a benchmark gate, only a sanity floor: 2000 GETs, 64 in flight.
+    @Test func twoThousandRequestsSixtyFourInFlight() async throws {
+        try await withEdge { server, client in
+            let url = server.url("/status?code=204")
+            let clock = ContinuousClock()
+            let started = clock.now
+            let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+                var submitted = 0, ok = 0
+                for _ in 0..<64 {
+                    group.addTask { try await client.send(HTTPRequest(method: "GET", url: url)).status == 204 }
+                    submitted += 1
+                }
+                for try await success in group {
+                    if success { ok += 1 }
+                    if submitted < 2000 {
+                        group.addTask { try await client.send(HTTPRequest(method: "GET", url: url)).status == 204 }
+                        submitted += 1
+                    }
+                }
+                return ok
+            }
+            let elapsed = seconds(started.duration(to: clock.now))
+            print("HTTP driver: 2000 GETs, 64 in flight: \(Int(2000 / elapsed)) requests/s over loopback")
+            #expect(ok == 2000)
+        }
+    }
+}

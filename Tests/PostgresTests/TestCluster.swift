@@ -1,0 +1,448 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private, throwaway PostgreSQL cluster for tests: its own temp folder, a free port on
+/// 127.0.0.1 only, its own Unix-socket folder, SCRAM password auth over TCP, optional TLS with
+/// a throwaway CA, and extra `postgresql.conf` lines (e.g. `neon.branch_id = 'br-test'` for a
+/// Neon stand-in).
+///
+/// `initdb` and `postgres` refuse to run as root, so as root the folder is handed to the
+/// `postgres` user and every server binary runs through `runuser -u postgres --`.
+///
+/// Clean-up: `stop()` stops the server and deletes the folder. Clusters still running when the
+/// test process exits are stopped by an `atexit` hook, and a small watchdog process does the same
+/// if the test process dies without exiting normally.
+final class TestCluster: Sendable {
+    struct Options: Sendable {
+        /// Start with `ssl = on` and a server certificate (SAN IP:127.0.0.1, DNS:localhost)
+        /// signed by a fresh CA at `caCertificate`.
+        var tls = false
+        /// Lines appended to `postgresql.conf` (they win over the defaults written before them).
+        var extraSettings: [String] = []
+        /// The login role tests connect as (not a superuser).
+        var user = "conformance"
+        /// Its password; full of URL-hostile characters on purpose, so every test also proves
+        /// that passwords are encoded and masked correctly.
+        var password = "pw:@/?#%'& é-" + UUID().uuidString.prefix(8)
+        /// A database owned by `user`.
+        var database = "conformance"
+    }
+
+    /// Root of everything the cluster owns (deleted by `stop()`).
+    let directory: String
+    let dataDirectory: String
+    let socketDirectory: String
+    let port: Int
+    let user: String
+    let password: String
+    let database: String
+    /// The bootstrap superuser; reachable over TCP with `superuserPassword`, or with `psql(_:)`.
+    let superuser = "postgres"
+    let superuserPassword: String
+    /// PEM file of the CA that signed the server certificate (TLS clusters only).
+    let caCertificate: String?
+    let serverLog: String
+    private let binDirectory: String
+    private let watchdogPID: Int32?
+
+    private init(directory: String, port: Int, options: Options, superuserPassword: String,
+                 caCertificate: String?, binDirectory: String, watchdogPID: Int32?) {
+        self.directory = directory
+        self.dataDirectory = directory + "/data"
+        self.socketDirectory = directory + "/socket"
+        self.serverLog = directory + "/server.log"
+        self.port = port
+        self.user = options.user
+        self.password = options.password
+        self.database = options.database
+        self.superuserPassword = superuserPassword
+        self.caCertificate = caCertificate
+        self.binDirectory = binDirectory
+        self.watchdogPID = watchdogPID
+    }
+
+    // MARK: - Shared clusters
+
+    private static let sharedPlain = Task { try await TestCluster.start(Options()) }
+    private static let sharedTLS = Task { try await TestCluster.start(Options(tls: true)) }
+
+    /// The plain (no TLS) cluster shared by every test of this run, started on first use.
+    static func shared() async throws -> TestCluster { try await sharedPlain.value }
+    /// A TLS cluster shared by every TLS test of this run, started on first use.
+    static func sharedWithTLS() async throws -> TestCluster { try await sharedTLS.value }
+
+    // MARK: - URLs
+
+    /// A URL for the test role (or any role) over TCP; `query` holds libpq parameters such as
+    /// `sslmode`. The password is percent-encoded.
+    func url(user: String? = nil, password: String? = nil, database: String? = nil,
+             host: String = "127.0.0.1", query: [String: String] = ["sslmode": "disable"]) -> String {
+        let name = Self.encode(user ?? self.user)
+        let secret = Self.encode(password ?? self.password)
+        let queryText = query.sorted { $0.key < $1.key }
+            .map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }
+            .joined(separator: "&")
+        return "postgresql://\(name):\(secret)@\(host):\(port)/\(Self.encode(database ?? self.database))"
+            + (queryText.isEmpty ? "" : "?" + queryText)
+    }
+
+    /// The test role's URL with the given sslmode (and, for verify modes, the cluster's CA).
+    func url(sslmode: String) -> String {
+        var query = ["sslmode": sslmode]
+        if let caCertificate, sslmode.hasPrefix("verify") { query["sslrootcert"] = caCertificate }
+        return url(query: query)
+    }
+
+    /// The superuser's URL, for tests that need to create roles or read server internals.
+    var superuserURL: String {
+        url(user: superuser, password: superuserPassword, database: "postgres")
+    }
+
+    /// Runs SQL as the superuser through `psql` over the Unix socket (independent of the driver
+    /// under test) and returns its unaligned, tuples-only output.
+    @discardableResult
+    func psql(_ sql: String, database: String = "postgres") throws -> String {
+        try Self.runServerBinary(binDirectory + "/psql",
+                                 ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
+                                  "-p", String(port), "-U", superuser, "-d", database, "-c", sql],
+                                 in: directory)
+    }
+
+    /// Stops the server and deletes the folder. Idempotent.
+    func stop() {
+        Registry.shared.remove(directory)
+        Self.stopServer(directory: directory)
+        if let watchdogPID { kill(watchdogPID, SIGKILL) }
+    }
+
+    // MARK: - Start
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Creates and starts a cluster. Blocking work runs off the cooperative pool.
+    static func start(_ options: Options = Options()) async throws -> TestCluster {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try startBlocking(options) })
+            }
+        }
+    }
+
+    private static func startBlocking(_ options: Options) throws -> TestCluster {
+        let bin = try serverBinDirectory()
+        let directory = try makeTemporaryDirectory()
+        do {
+            return try create(in: directory, bin: bin, options: options)
+        } catch {
+            stopServer(directory: directory)
+            throw error
+        }
+    }
+
+    private static func create(in directory: String, bin: String, options: Options) throws -> TestCluster {
+        let files = FileManager.default
+        let data = directory + "/data", socket = directory + "/socket", log = directory + "/server.log"
+        try files.createDirectory(atPath: socket, withIntermediateDirectories: true)
+        let superuserPassword = "su-" + UUID().uuidString
+        let passwordFile = directory + "/superuser.pw"
+        try (superuserPassword + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+
+        var caCertificate: String?
+        if options.tls {
+            caCertificate = try makeCertificates(in: directory + "/tls")
+        }
+        if runsAsRoot {
+            try run("/bin/chown", ["-R", "postgres:postgres", directory])
+        }
+
+        try runServerBinary(bin + "/initdb",
+                            ["-D", data, "-U", "postgres", "--pwfile=" + passwordFile,
+                             "--auth-local=trust", "--auth-host=scram-sha-256",
+                             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+                            in: directory)
+        try? files.removeItem(atPath: passwordFile)
+
+        // Local (socket) access is trusted for `psql` set-up; TCP needs a SCRAM password, like
+        // a real deployment.
+        try """
+            local all all trust
+            host all all 127.0.0.1/32 scram-sha-256
+
+            """.write(toFile: data + "/pg_hba.conf", atomically: true, encoding: .utf8)
+
+        var settings = [
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = '\(socket)'",
+            "max_connections = 50",
+            "fsync = off",                      // throwaway data: speed over durability
+            "synchronous_commit = off",
+            "full_page_writes = off",
+            "password_encryption = 'scram-sha-256'",
+        ]
+        if options.tls {
+            settings += [
+                "ssl = on",
+                "ssl_cert_file = '\(directory)/tls/server.crt'",
+                "ssl_key_file = '\(directory)/tls/server.key'",
+            ]
+        }
+        settings += options.extraSettings
+
+        // A free port can be taken by someone else before the server binds it; try a few.
+        var lastError: Error = Failure(description: "no attempt made")
+        for _ in 0..<3 {
+            let port = try freePort()
+            let conf = (settings + ["port = \(port)"]).joined(separator: "\n") + "\n"
+            try append(conf, to: data + "/postgresql.conf")
+            do {
+                try runServerBinary(bin + "/pg_ctl", ["-D", data, "-l", log, "-w", "-t", "30", "-s", "start"],
+                                    in: directory)
+            } catch {
+                lastError = Failure(description: "\(error)\n--- server log ---\n"
+                                    + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+                continue
+            }
+            let watchdog = try? startWatchdog(directory: directory)
+            let cluster = TestCluster(directory: directory, port: port, options: options,
+                                      superuserPassword: superuserPassword, caCertificate: caCertificate,
+                                      binDirectory: bin, watchdogPID: watchdog)
+            Registry.shared.add(directory)
+            try cluster.psql("CREATE ROLE \(quoteIdentifier(options.user)) LOGIN PASSWORD \(quoteLiteral(options.password))")
+            try cluster.psql("CREATE DATABASE \(quoteIdentifier(options.database)) OWNER \(quoteIdentifier(options.user))")
+            return cluster
+        }
+        throw lastError
+    }
+
+    // MARK: - TLS material
+
+    /// A throwaway CA and a server certificate for 127.0.0.1 / localhost, made with the
+    /// `openssl` command. Returns the CA certificate's path.
+    private static func makeCertificates(in folder: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let openssl = "/usr/bin/openssl"
+        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try run(openssl, ["req", "-x509"] + curve + [
+            "-keyout", folder + "/ca.key", "-out", folder + "/ca.crt", "-days", "2",
+            "-subj", "/CN=conformance test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try run(openssl, ["req", "-new"] + curve + [
+            "-keyout", folder + "/server.key", "-out", folder + "/server.csr", "-subj", "/CN=localhost"])
+        try """
+            basicConstraints = CA:FALSE
+            keyUsage = critical, digitalSignature, keyEncipherment
+            extendedKeyUsage = serverAuth
+            subjectAltName = IP:127.0.0.1, DNS:localhost
+
+            """.write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
+        try run(openssl, ["x509", "-req", "-in", folder + "/server.csr", "-CA", folder + "/ca.crt",
+                          "-CAkey", folder + "/ca.key", "-CAcreateserial", "-days", "2",
+                          "-extfile", folder + "/server.ext", "-out", folder + "/server.crt"])
+        // The server refuses a private key others can read.
+        chmod(folder + "/server.key", 0o600)
+        return folder + "/ca.crt"
+    }
+
+    /// A CA unrelated to any cluster, to prove that verification really checks the issuer.
+    static func makeUnrelatedCA(in folder: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                     "-nodes", "-keyout", folder + "/other.key", "-out", folder + "/other.crt",
+                                     "-days", "2", "-subj", "/CN=unrelated CA"])
+        return folder + "/other.crt"
+    }
+
+    static var opensslAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+    }
+
+    // MARK: - Stopping
+
+    /// Stops the server by signalling its postmaster (SIGINT: fast shutdown) and deletes the
+    /// folder. Uses no child process, so it also works from an `atexit` hook.
+    fileprivate static func stopServer(directory: String) {
+        let pidFile = directory + "/data/postmaster.pid"
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+           let first = text.split(separator: "\n").first, let pid = Int32(first), pid > 0 {
+            kill(pid, SIGINT)
+            for _ in 0..<200 where kill(pid, 0) == 0 {
+                usleep(25_000)
+            }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts a process that outlives a crashed test run just long enough to stop the server and
+    /// delete the folder. It ignores the terminal's SIGINT so Ctrl-C cannot orphan the server.
+    private static func startWatchdog(directory: String) throws -> Int32 {
+        let script = """
+            trap '' INT HUP TERM
+            while kill -0 "$1" 2>/dev/null; do sleep 1; done
+            if [ -f "$2/data/postmaster.pid" ]; then
+              pid=$(head -n 1 "$2/data/postmaster.pid")
+              kill -INT "$pid" 2>/dev/null
+              i=0
+              while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+            fi
+            rm -rf "$2"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, "watchdog", String(getpid()), directory]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process.processIdentifier
+    }
+
+    /// Clusters still running, stopped by the `atexit` hook.
+    private final class Registry: @unchecked Sendable {
+        // @unchecked: `directories` is only touched under `lock`.
+        static let shared = Registry()
+        private let lock = NSLock()
+        private var directories: Set<String> = []
+        private var hookInstalled = false
+
+        func add(_ directory: String) {
+            let install = lock.withLock {
+                directories.insert(directory)
+                defer { hookInstalled = true }
+                return !hookInstalled
+            }
+            if install {
+                atexit { TestCluster.Registry.shared.stopAll() }
+            }
+        }
+
+        func remove(_ directory: String) {
+            _ = lock.withLock { directories.remove(directory) }
+        }
+
+        func stopAll() {
+            let all = lock.withLock {
+                defer { directories.removeAll() }
+                return directories
+            }
+            for directory in all { TestCluster.stopServer(directory: directory) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static var runsAsRoot: Bool { geteuid() == 0 }
+
+    /// The newest installed server's binaries (Debian keeps them off PATH), or
+    /// `CONFORMANCE_PG_BIN`.
+    private static func serverBinDirectory() throws -> String {
+        if let custom = ProcessInfo.processInfo.environment["CONFORMANCE_PG_BIN"], !custom.isEmpty {
+            return custom
+        }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .compactMap(Int.init).sorted()
+        for version in versions.reversed() where FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
+            return "\(root)/\(version)/bin"
+        }
+        throw Failure(description: "no PostgreSQL server binaries under \(root) (install `postgresql`, or set CONFORMANCE_PG_BIN)")
+    }
+
+    private static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/conformance-pg-XXXXXX").utf8CString)
+        guard let result = mkdtemp(&template) else {
+            throw Failure(description: "mkdtemp failed: \(String(cString: strerror(errno)))")
+        }
+        // Resolve symlinks (e.g. /tmp on some systems) so paths in the server's config are real.
+        return URL(fileURLWithPath: String(cString: result)).resolvingSymlinksInPath().path
+    }
+
+    private static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
+        }
+        guard bound == 0 else { throw Failure(description: "bind() failed") }
+        var actual = sockaddr_in()
+        var actualLength = length
+        let named = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &actualLength) }
+        }
+        guard named == 0 else { throw Failure(description: "getsockname() failed") }
+        return Int(UInt16(bigEndian: actual.sin_port))
+    }
+
+    /// A port on 127.0.0.1 with nothing listening, for connection-failure tests.
+    static func closedPort() throws -> Int { try freePort() }
+
+    private static func append(_ text: String, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw Failure(description: "cannot open \(path)")
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Runs a server binary as `postgres` when we are root (initdb/postgres refuse root).
+    @discardableResult
+    private static func runServerBinary(_ path: String, _ arguments: [String], in directory: String) throws -> String {
+        if runsAsRoot {
+            return try run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments, in: directory)
+        }
+        return try run(path, arguments, in: directory)
+    }
+
+    /// Runs a command to completion and returns its output; throws with the output on failure.
+    @discardableResult
+    private static func run(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        // runuser keeps the working directory; the postgres user may not be allowed into ours.
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
+        // Output goes to a file, not a pipe: a server started by pg_ctl could otherwise hold the
+        // pipe open and stall the read.
+        let outputPath = NSTemporaryDirectory() + "/conformance-pg-out-" + UUID().uuidString
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        try? output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(([path] + arguments).joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func encode(_ text: String) -> String {
+        // ASCII only: `alphanumerics` would leave letters like "é" unencoded.
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func quoteLiteral(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}

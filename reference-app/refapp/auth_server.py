@@ -1,0 +1,62 @@
+"""Auth server: Better Auth (PyPI `better-auth-server`) mounted at /api/auth/* in FastAPI.
+
+Email/password sign-up and sign-in, sessions in PostgreSQL, and the JWT plugin
+(EdDSA keys, /api/auth/token, /api/auth/jwks). Better Auth creates its own tables
+("user", session, account, verification, jwks) at start-up.
+
+Environment: DATABASE_URL (required), BETTER_AUTH_SECRET (required, >= 32 characters),
+BETTER_AUTH_URL (default http://127.0.0.1:<port>). Rate limiting is Better Auth's own
+default: on only when BETTER_AUTH_ENV (or NODE_ENV) is "production".
+
+Run: python -m refapp.auth_server [--port 3000] [--port-file FILE]
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+
+from better_auth import BetterAuth, EmailAndPassword
+from better_auth.adapters.sqlalchemy import SQLAlchemyAdapter
+from better_auth.integrations.fastapi import BetterAuthFastAPI
+from better_auth.plugins_ext.jwt import JWTPlugin
+from fastapi import FastAPI
+
+from . import serve
+from .db import make_engine
+from .settings import ConfigError
+
+
+def create_app(port: int) -> FastAPI:
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        raise ConfigError("DATABASE_URL is not set")
+    secret = os.environ.get("BETTER_AUTH_SECRET", "")
+    if len(secret) < 32:
+        raise ConfigError("BETTER_AUTH_SECRET must be set to at least 32 characters")
+    base_url = os.environ.get("BETTER_AUTH_URL") or f"http://127.0.0.1:{port}"
+
+    engine = make_engine(database_url)
+    adapter = SQLAlchemyAdapter(engine)
+    auth = BetterAuth(
+        secret=secret,
+        # Also the JWT `iss` and `aud`, and the one trusted origin for CSRF checks.
+        base_url=base_url,
+        adapter=adapter,
+        email_and_password=EmailAndPassword(enabled=True),
+        plugins=[JWTPlugin()],
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await adapter.create_tables()
+        yield
+        await engine.dispose()
+
+    app = FastAPI(title="Reference auth server (Better Auth)", lifespan=lifespan)
+    app.include_router(BetterAuthFastAPI(auth).router)
+    return app
+
+
+if __name__ == "__main__":
+    serve.main("auth_server", 3000, create_app)
