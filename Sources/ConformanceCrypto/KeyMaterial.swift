@@ -107,7 +107,7 @@ extension JWK {
     private func checkUsable(for algorithm: JWSAlgorithm) throws {
         let needed = JWK.keyType(for: algorithm)
         guard kty == needed else {
-            throw CryptoError("\(algorithm.rawValue) needs a \(needed) key, but the JWK has kty \"\(kty)\"")
+            throw CryptoError("\(algorithm.rawValue) needs a key with kty \"\(needed)\", but the JWK has kty \"\(kty)\"")
         }
         if algorithm == .EdDSA, crv != "Ed25519" {
             throw CryptoError("EdDSA is supported with crv Ed25519 only, but the JWK has crv \(describe(crv))")

@@ -341,6 +341,9 @@ final class CurlTransfer: @unchecked Sendable {
         set(ccurl_easy_setopt_string(h, CURLOPT_URL, url))
         // Only HTTP(S): a URL from an app under test must not make us read file:// or speak FTP.
         set(ccurl_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // Send the path as written: probes put `..` and other hostile text in id positions,
+        // and curl would otherwise squash dot-segments into a different request.
+        set(ccurl_easy_setopt_long(h, CURLOPT_PATH_AS_IS, 1))
         // Signals are process-wide; a library on a background thread must not use them.
         set(ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         // Redirects are followed in Swift (HTTPClient) so credentials can be stripped per hop.

@@ -208,6 +208,14 @@ enum LibPQ {
             }
         }
 
+        /// Whether the session is inside a transaction block (idle in it, or failed in it).
+        /// Local state of libpq: no round trip.
+        var isInTransaction: Bool {
+            guard let conn else { return false }
+            let status = PQtransactionStatus(conn)
+            return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+        }
+
         /// Asks the server to cancel `queryID` if it is still the one running. Safe from any
         /// thread; blocks for one round trip, so callers run it off the cooperative pool.
         func requestCancel(queryID: UInt64) {

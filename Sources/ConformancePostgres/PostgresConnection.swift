@@ -112,17 +112,26 @@ public final class PostgresConnection: Sendable {
     /// NULL), so hostile strings are data, never SQL. Results come back decoded by column type.
     /// Never retried.
     public func query(_ sql: String, _ params: [String?] = []) async throws -> PGResult {
-        try await exclusively { try await self.session.execute(sql, params) }
-    }
-
-    /// Runs `body` while no other caller can use the connection. Inside a transaction the view
-    /// already holds the gate, so it only checks that the transaction is still open.
-    func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        if let scope {
-            try scope.checkOpen()
-            return try await body()
+        guard let scope else {
+            return try await gate.exclusive { try await self.session.execute(sql, params) }
         }
-        return try await gate.exclusive(body)
+        // Inside a transaction body: this view already holds the gate.
+        try scope.checkOpen()
+        let result: PGResult, stillOpen: Bool
+        do {
+            (result, stillOpen) = try await session.executeInTransaction(sql, params)
+        } catch var error as PostgresError {
+            // 25001: "SET TRANSACTION READ WRITE" after the first query — an attempt to write.
+            if scope.readOnly, error.sqlstate == "25001" { error.kind = .readOnlyViolation }
+            throw error
+        }
+        if !stillOpen {
+            // The body sent COMMIT/ROLLBACK itself: its next statement would run outside the
+            // transaction (in a readOnly body: outside read-only protection). Stop it here.
+            scope.endedByBody()
+            throw TransactionScope.endedByBodyError
+        }
+        return result
     }
 
     /// Closes the connection once the statements already queued have run. Later calls fail

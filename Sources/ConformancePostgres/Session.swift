@@ -27,12 +27,27 @@ final class Session: Sendable {
     /// Executes one statement. Cancelling the calling task asks the server to cancel the
     /// statement (libpq's cancel request) and ends with `CancellationError`.
     func execute(_ sql: String, _ parameters: [String?]) async throws -> PGResult {
+        try await cancellable { handle, id in try handle.execute(sql, parameters, queryID: id) }
+    }
+
+    /// Executes one statement inside a transaction block and says whether the block is still
+    /// open afterwards (a body's own COMMIT or ROLLBACK would have ended it).
+    func executeInTransaction(_ sql: String, _ parameters: [String?]) async throws -> (PGResult, stillOpen: Bool) {
+        try await cancellable { handle, id in
+            let result = try handle.execute(sql, parameters, queryID: id)
+            return (result, handle.isInTransaction)
+        }
+    }
+
+    private func cancellable<T: Sendable>(
+        _ work: @escaping @Sendable (LibPQ.Connection, UInt64) throws -> T
+    ) async throws -> T {
         try Task.checkCancellation()
         let handle = self.handle
         let id = handle.nextQueryID()
         do {
             return try await withTaskCancellationHandler {
-                try await run { try $0.execute(sql, parameters, queryID: id) }
+                try await run { try work($0, id) }
             } onCancel: {
                 // PQcancel opens its own connection to the server; keep that off this thread.
                 DispatchQueue.global().async { handle.requestCancel(queryID: id) }

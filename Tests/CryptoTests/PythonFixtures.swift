@@ -1,3 +1,5 @@
+import ConformanceCrypto
+
 /// Values produced once by Python's `cryptography` package and hashlib, implementations
 /// independent of this module's OpenSSL calls and of its Swift HChaCha20. They pin behaviour
 /// the RFCs have no example for (PS256, Better Auth's key storage and password hashes).

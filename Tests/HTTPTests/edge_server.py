@@ -22,6 +22,8 @@ Endpoints (any method):
   /chain?n=K       K redirects in a row, then JSON {"done": true}
   /status?code=C   empty response with that status
   /stats           JSON: connections accepted, requests served
+  /close           closes the connection at once, leaving any request body unread
+Routing uses the first path segment only (/echo/anything is /echo).
 """
 
 import json
@@ -60,9 +62,18 @@ class Handler(BaseHTTPRequestHandler):
         self.requests_here += 1
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        # Routed by the first path segment, so /echo/../x still reaches /echo and shows the
+        # path exactly as it arrived.
+        segment = url.path.lstrip("/").split("/", 1)[0]
+        if segment == "close":
+            # Drop the connection with the request body unread: the kernel answers the
+            # client's writes with a reset.
+            self.close_connection = True
+            self.connection.close()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        route = getattr(self, "route_" + url.path.strip("/").replace("-", "_"), None)
+        route = getattr(self, "route_" + segment, None)
         if route is None:
             return self._send(404, b"no such endpoint\n")
         try:

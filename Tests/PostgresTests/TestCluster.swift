@@ -89,6 +89,9 @@ final class TestCluster: Sendable {
             + (queryText.isEmpty ? "" : "?" + queryText)
     }
 
+    /// The password as it appears in `url()`.
+    var encodedPassword: String { Self.encode(password) }
+
     /// The test role's URL with the given sslmode (and, for verify modes, the cluster's CA).
     func url(sslmode: String) -> String {
         var query = ["sslmode": sslmode]
@@ -416,7 +419,9 @@ final class TestCluster: Sendable {
         // Output goes to a file, not a pipe: a server started by pg_ctl could otherwise hold the
         // pipe open and stall the read.
         let outputPath = NSTemporaryDirectory() + "/conformance-pg-out-" + UUID().uuidString
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw Failure(description: "cannot create \(outputPath)")
+        }
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardInput = FileHandle.nullDevice

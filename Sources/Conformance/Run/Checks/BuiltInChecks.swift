@@ -1,4 +1,7 @@
 /// The registry of implemented built-in checks, by the name scenarios use.
 enum BuiltInChecks {
-    static let all: [String: any BuiltInCheck] = [:]
+    static let all: [String: any BuiltInCheck] = [
+        "isolation": IsolationMatrix(),
+        "apiMatchesDatabase": APIMatchesDatabase(),
+    ]
 }

@@ -1,0 +1,63 @@
+/// The expected-state oracle: reads every owned table for the run's users and compares each row
+/// with what its owner's own operations should have left. A row changed, deleted, re-owned or
+/// created by someone else is a breach, even when every API call answered 404.
+public struct DatabaseAudit: Sendable {
+    let context: RunContext
+
+    public init(context: RunContext) { self.context = context }
+
+    /// Only the given owners' objects are audited: users are shared by name across scenarios
+    /// running in parallel, so a check judges the users it drives.
+    public func findings(resource: Resource, owners: Set<String>) async throws -> [Finding] {
+        guard let db = context.database else { return [] }
+        var out: [Finding] = []
+        let entries = context.ledger.entries(resource: resource.name).filter { owners.contains($0.owner) }
+        for entry in entries {
+            let row = try await db.row(of: resource, id: entry.id)
+            let rowText = row.map { context.redactor.redact(JSONWriter.pretty($0)) } ?? "(no row)"
+            let evidence = [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(entry.id)", rowText)]
+            guard let row, let o = row.objectValue else {
+                if !entry.deleted {
+                    out.append(Finding(oracle: "SilentWrite",
+                                       message: "\(resource.name) \(entry.id) of user \(entry.owner) is gone from the database, but its owner never deleted it",
+                                       evidence: evidence))
+                }
+                continue
+            }
+            if entry.deleted {
+                out.append(Finding(oracle: "LostWrite", message: "\(resource.name) \(entry.id) was deleted by its owner through the API but is still stored",
+                                   evidence: evidence))
+                continue
+            }
+            if let owner = o["owner"]?.plainText, owner != entry.owner {
+                out.append(Finding(oracle: "CrossUserWrite", message: "\(resource.name) \(entry.id) of user \(entry.owner) is now owned by \(owner)",
+                                   evidence: evidence))
+            }
+            let changed = entry.fields.compactMap { field, want -> String? in
+                guard let got = o[field] else { return nil }
+                return FieldComparison.same(want, got) ? nil : "\(field) is \(JSONWriter.compact(got).prefix(80)), its owner wrote \(JSONWriter.compact(want).prefix(80))"
+            }
+            if !changed.isEmpty {
+                out.append(Finding(oracle: "SilentWrite",
+                                   message: "\(resource.name) \(entry.id) of user \(entry.owner) was changed by someone else: \(changed.joined(separator: "; "))",
+                                   evidence: evidence))
+            }
+        }
+        return out
+    }
+
+    /// Rows owned by the run's users that none of their own operations created.
+    public func strayRows(resource: Resource, owners: [String]) async throws -> [Finding] {
+        guard let db = context.database else { return [] }
+        let known = Set(context.ledger.entries(resource: resource.name).map(\.id))
+        let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
+        let rows = try await db.rows(of: table, owners: owners)
+        return rows.compactMap { row in
+            guard let id = row[resource.idColumn]?.plainText, !known.contains(id) else { return nil }
+            let owner = row[resource.ownerColumn]?.plainText ?? "?"
+            return Finding(oracle: "CrossUserWrite",
+                           message: "\(resource.name) \(id) is stored as user \(owner)'s, but that user never created it",
+                           evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", context.redactor.redact(JSONWriter.pretty(row)))])
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// SC-007: after every write the API's answer and the stored row agree field by field
+/// (timestamps included), and a user's list equals that user's rows — no more (a leak), no fewer
+/// (a lost write).
+struct APIMatchesDatabase: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("API = database", "the target maps no such resource")] }
+        guard let user = input.identities.first else { return [kit.skipped("API = database", "the scenario names no user")] }
+        guard let db = context.database else { return [kit.skipped("API = database", context.databaseProblem ?? "no database")] }
+        var cases: [CaseResult] = []
+
+        guard let created = await kit.create(resource, as: user), let id = created.id else {
+            return [kit.failed("create \(resource.name) as \(user.logicalName)", 0, "SetupFailed", "the create did not return an object with an id", [])]
+        }
+        cases.append(await compare("after create", created.exchange, .create, id: id))
+
+        var writes: [(String, Operation, JSONValue?)] = []
+        if resource.routes[.update] != nil { writes.append(("after update", .update, kit.taintedBody(resource, owner: user))) }
+        if resource.routes[.toggle] != nil {
+            let body: JSONValue? = resource.toggleSends.map { .object(JSONObject([($0, .bool(true))])) }
+            writes.append(("after toggle", .toggle, body))
+        }
+        if resource.routes[.get] != nil { writes.append(("on read", .get, nil)) }
+        for (label, op, body) in writes {
+            let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: id, body: body)
+            guard let ex = await context.resources.send(call) else { continue }
+            if (200..<300).contains(ex.status ?? 0) {
+                let fields = Dictionary(body?.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
+                if op == .update { context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: fields) }
+                if op == .toggle, let flag = context.resources.object(in: ex.json, resource)?[resource.completedField] {
+                    context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: flag])
+                }
+            }
+            cases.append(await compare(label, ex, op, id: id))
+        }
+        cases.append(await compareList(user: user))
+        return cases
+
+        func compare(_ label: String, _ ex: Exchange, _ op: Operation, id: String) async -> CaseResult {
+            let name = "\(resource.name).\(op.rawValue): API answer equals the stored row \(label)"
+            if let e = kit.errored(name, ex) { return e }
+            let evidence = kit.evidence(name, ex)
+            guard (200..<300).contains(ex.status ?? 0) else {
+                return kit.failed(name, ex.seconds, "SpecMismatch", "\(op.rawValue) answered \(ex.status ?? 0)", [evidence])
+            }
+            guard let api = context.resources.object(in: ex.json, resource)?.objectValue else {
+                if op == .toggle { return kit.skipped(name, "the toggle answered no object to compare") }
+                return kit.failed(name, ex.seconds, "SpecMismatch", "the answer holds no \(resource.name) object", [evidence])
+            }
+            do {
+                guard let row = try await db.row(of: resource, id: id)?.objectValue else {
+                    return kit.failed(name, ex.seconds, "LostWrite", "no row with \(resource.idColumn) = \(id) in \(resource.qualifiedTable)", [evidence])
+                }
+                let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
+                                    context.redactor.redact(JSONWriter.pretty(.object(row))))
+                let diffs = FieldComparison.differences(api: api, row: row)
+                if !diffs.isEmpty { return kit.failed(name, ex.seconds, "DatabaseMismatch", diffs.joined(separator: "; "), [evidence, rows]) }
+                let compared = api.keys.filter { row[$0] != nil }
+                return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", ")), rows])
+            } catch {
+                return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
+                                  outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))
+            }
+        }
+
+        func compareList(user: Identity) async -> CaseResult {
+            let name = "\(resource.name).list of \(user.logicalName) equals \(user.logicalName)'s rows"
+            let call = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)
+            guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
+            if let e = kit.errored(name, ex) { return e }
+            guard let items = context.resources.list(in: ex.json, resource) else {
+                return kit.failed(name, ex.seconds, "SpecMismatch", "the answer holds no list", [kit.evidence(name, ex)])
+            }
+            do {
+                let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
+                let rows = try await db.rows(of: table, owners: [user.id])
+                let apiIDs = Set(items.compactMap { $0["id"]?.plainText })
+                let dbIDs = Set(rows.compactMap { $0[resource.idColumn]?.plainText })
+                let extra = apiIDs.subtracting(dbIDs), missing = dbIDs.subtracting(apiIDs)
+                if extra.isEmpty, missing.isEmpty { return kit.passed(name, ex.seconds) }
+                var parts: [String] = []
+                if !extra.isEmpty { parts.append("the API lists \(extra.count) object(s) that are not \(user.logicalName)'s rows: \(extra.sorted().prefix(5).joined(separator: ", "))") }
+                if !missing.isEmpty { parts.append("\(missing.count) of \(user.logicalName)'s rows are missing from the list: \(missing.sorted().prefix(5).joined(separator: ", "))") }
+                return kit.failed(name, ex.seconds, extra.isEmpty ? "LostWrite" : "CrossUserRead", parts.joined(separator: "; "), [kit.evidence(name, ex)])
+            } catch {
+                return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
+                                  outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Small pieces every built-in check uses: timing a probe into a test case, creating a tainted
+/// object for a user, and turning an exchange into evidence.
+struct CheckKit: Sendable {
+    let context: RunContext
+
+    func evidence(_ title: String, _ ex: Exchange) -> Evidence { Evidence(.exchange, title, ex.transcript(context.redactor)) }
+
+    func passed(_ name: String, _ seconds: Double, _ evidence: [Evidence] = []) -> CaseResult {
+        CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .passed, evidence: evidence)
+    }
+
+    func failed(_ name: String, _ seconds: Double, _ oracle: String, _ message: String, _ evidence: [Evidence]) -> CaseResult {
+        CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                   outcome: .failed([Finding(oracle: oracle, message: context.redactor.redact(message), evidence: evidence)]))
+    }
+
+    func skipped(_ name: String, _ reason: String) -> CaseResult {
+        CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .skipped(reason))
+    }
+
+    func errored(_ name: String, _ ex: Exchange) -> CaseResult? {
+        guard let e = ex.transportError else { return nil }
+        return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
+                          outcome: .error(kind: "ConnectionError", message: context.redactor.redact(e.description)),
+                          evidence: [evidence(name, ex)])
+    }
+
+    func credentials(_ i: Identity?) -> ResourceClient.Credentials { i?.apiToken.map { .bearer($0) } ?? .none }
+
+    /// A body for a create or update whose text fields all carry the owner's taint marker.
+    func taintedBody(_ resource: Resource, owner: Identity) -> JSONValue {
+        var body = JSONObject()
+        for field in resource.textFields { body[field] = .string(context.markers.make(owner: owner.id, label: owner.logicalName)) }
+        for field in resource.requiredFields where body[field] == nil {
+            body[field] = .string(context.markers.make(owner: owner.id, label: owner.logicalName))
+        }
+        return .object(body)
+    }
+
+    struct Created: Sendable {
+        var id: String?
+        var exchange: Exchange
+    }
+
+    /// Creates an object as its owner and records it in the expected-state model.
+    func create(_ resource: Resource, as owner: Identity) async -> Created? {
+        let body = taintedBody(resource, owner: owner)
+        let call = ResourceClient.Call(resource: resource, operation: .create, credentials: credentials(owner), pathUserID: owner.id, body: body)
+        guard let ex = await context.resources.send(call) else { return nil }
+        let observed = context.resources.object(in: ex.json, resource)
+        guard let status = ex.status, (200..<300).contains(status), let idValue = observed?["id"] else {
+            return Created(id: nil, exchange: ex)
+        }
+        let id = ResourceClient.idText(idValue)
+        var fields: [String: JSONValue] = Dictionary(body.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
+        if let flag = observed?[resource.completedField] { fields[resource.completedField] = flag }
+        context.ledger.created(resource: resource.name, id: id, owner: owner.id, fields: fields)
+        return Created(id: id, exchange: ex)
+    }
+
+    static func time<T>(_ body: () async -> T) async -> (T, Double) {
+        let t0 = Date()
+        let v = await body()
+        return (v, Date().timeIntervalSince(t0))
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The cross-user matrix (SC-004): every user's objects probed with every other user's token,
+/// for every per-object operation, plus the owner's id put in the attacker's path. Judged by
+/// three oracles: denial (a 2xx on a foreign object fails), taint markers (another user's marker
+/// in any answer is a leak) and the database audit (a silent change shows in the rows).
+struct IsolationMatrix: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let kit = CheckKit(context: input.context)
+        let context = input.context
+        guard let resource = input.resource() else { return [kit.skipped("isolation", "the target maps no such resource")] }
+        let users = input.identities
+        guard users.count >= 2 else { return [kit.skipped("isolation", "the matrix needs at least two users in the scenario")] }
+        let deny = input.denyStatuses
+        let perUser = input.parameters["objectsPerUser"]?.intValue ?? 1
+        let wanted = Set(input.parameters["operations"]?.arrayValue?.compactMap(\.stringValue) ?? ["get", "update", "toggle", "delete"])
+        let ops: [Operation] = [.get, .update, .toggle, .delete].filter { wanted.contains($0.rawValue) && resource.routes[$0] != nil }
+
+        // Phase 1: each owner creates its objects.
+        var objects: [String: [String]] = [:]
+        var cases: [CaseResult] = []
+        for owner in users {
+            for n in 0..<perUser {
+                guard let created = await kit.create(resource, as: owner), let id = created.id else {
+                    cases.append(kit.failed("\(owner.logicalName) creates \(resource.name) #\(n + 1)", 0, "SetupFailed",
+                                            "could not create an object as \(owner.logicalName); the matrix cannot run for it",
+                                            [])); continue
+                }
+                objects[owner.id, default: []].append(id)
+            }
+        }
+
+        // Pairs: all of them up to 8 users; beyond, each user probes the next ones in a ring so
+        // that every user still attacks and is attacked for every operation.
+        var pairs: [(Identity, Identity)] = []
+        for (i, owner) in users.enumerated() {
+            let attackers = users.count <= 8 ? users.filter { $0.id != owner.id }
+                : (1...7).map { users[(i + $0) % users.count] }
+            for a in attackers { pairs.append((owner, a)) }
+        }
+
+        // Phase 2: reads and writes that leave the object in place; deletes come last so that
+        // they cannot hide what an update did.
+        let probes = ProbeSender(context: context, kit: kit, resource: resource, deny: deny)
+        for phase in [ops.filter { $0 != .delete }, ops.filter { $0 == .delete }] where !phase.isEmpty {
+            let phaseCases = await withTaskGroup(of: [CaseResult].self) { group in
+                for (owner, attacker) in pairs {
+                    for id in objects[owner.id] ?? [] {
+                        group.addTask {
+                            var out: [CaseResult] = []
+                            for op in phase {
+                                out.append(await probes.foreignObject(op, id: id, owner: owner, attacker: attacker, pathUser: attacker))
+                                if resource.routes[op]?.hasUserId == true, op != .delete {
+                                    out.append(await probes.foreignObject(op, id: id, owner: owner, attacker: attacker, pathUser: owner))
+                                }
+                            }
+                            return out
+                        }
+                    }
+                }
+                var all: [CaseResult] = []
+                for await c in group { all += c }
+                return all
+            }
+            cases += phaseCases.sorted { $0.name < $1.name }
+        }
+
+        // Lists: the attacker's own list, and the owner's list through the owner's id in the path.
+        if resource.routes[.list] != nil {
+            for attacker in users {
+                cases.append(await probes.ownList(attacker))
+            }
+            if resource.routes[.list]?.hasUserId == true {
+                for (owner, attacker) in pairs { cases.append(await probes.foreignList(owner: owner, attacker: attacker)) }
+            }
+        }
+
+        // Phase 3: the database audit of every owner's objects.
+        let (audit, seconds) = await CheckKit.time { () -> Result<[Finding], Error> in
+            do {
+                let audit = DatabaseAudit(context: context)
+                let owners = Set(users.map(\.id))
+                return .success(try await audit.findings(resource: resource, owners: owners)
+                    + audit.strayRows(resource: resource, owners: Array(owners)))
+            } catch { return .failure(error) }
+        }
+        let name = "database audit of \(users.count) users' \(resource.name)"
+        switch audit {
+        case _ where context.database == nil:
+            cases.append(kit.skipped(name, context.databaseProblem ?? "no database"))
+        case .success(let findings) where findings.isEmpty:
+            cases.append(kit.passed(name, seconds, [Evidence(.note, "audited", "\(context.ledger.entries(resource: resource.name).count) object(s) match their owners' own operations")]))
+        case .success(let findings):
+            cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings)))
+        case .failure(let e):
+            cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                                    outcome: .error(kind: "QueryError", message: context.redactor.redact("\(e)"))))
+        }
+        return cases
+    }
+}
+
+/// Sends one cross-user probe and judges it with the denial and marker oracles.
+struct ProbeSender: Sendable {
+    let context: RunContext
+    let kit: CheckKit
+    let resource: Resource
+    let deny: Set<Int>
+
+    func foreignObject(_ op: Operation, id: String, owner: Identity, attacker: Identity, pathUser: Identity) async -> CaseResult {
+        let viaPath = pathUser.id == owner.id
+        let name = "\(attacker.logicalName) \(op.rawValue)s \(owner.logicalName)'s \(resource.name) \(id)\(viaPath ? " via \(owner.logicalName)'s id in the path" : "")"
+        var body: JSONValue?
+        if op == .update { body = kit.taintedBody(resource, owner: attacker) }
+        if op == .toggle, let flag = resource.toggleSends { body = .object(JSONObject([(flag, .bool(true))])) }
+        let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(attacker), pathUserID: pathUser.id,
+                                       id: id, body: body)
+        guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no route") }
+        if let e = kit.errored(name, ex) { return e }
+        let evidence = [kit.evidence(name, ex)]
+        let status = ex.status ?? 0
+        let leaks = context.markers.foreign(in: ex.bodyText, viewer: attacker.id)
+        if !leaks.isEmpty {
+            return kit.failed(name, ex.seconds, "CrossUserRead",
+                              "\(attacker.logicalName) received \(owner.logicalName)'s data (\(leaks.count) marker(s)) with status \(status)", evidence)
+        }
+        if (200..<300).contains(status) {
+            return kit.failed(name, ex.seconds, op.writes ? "CrossUserWrite" : "CrossUserRead",
+                              "\(op.rawValue) of another user's object answered \(status); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
+        }
+        if !deny.contains(status) {
+            return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status); a denial is \(deny.sorted().map(String.init).joined(separator: "/"))", evidence)
+        }
+        return kit.passed(name, ex.seconds)
+    }
+
+    func ownList(_ user: Identity) async -> CaseResult {
+        let name = "\(user.logicalName)'s own \(resource.name) list holds only \(user.logicalName)'s data"
+        let call = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)
+        guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
+        if let e = kit.errored(name, ex) { return e }
+        let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
+        if !leaks.isEmpty {
+            return kit.failed(name, ex.seconds, "CrossUserRead",
+                              "the list of \(user.logicalName) holds \(leaks.count) marker(s) of \(Set(leaks.map(\.owner)).count) other user(s)",
+                              [kit.evidence(name, ex)])
+        }
+        return kit.passed(name, ex.seconds)
+    }
+
+    func foreignList(owner: Identity, attacker: Identity) async -> CaseResult {
+        let name = "\(attacker.logicalName) lists \(resource.name) with \(owner.logicalName)'s id in the path"
+        let call = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(attacker), pathUserID: owner.id)
+        guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
+        if let e = kit.errored(name, ex) { return e }
+        let evidence = [kit.evidence(name, ex)]
+        let status = ex.status ?? 0
+        let leaks = context.markers.foreign(in: ex.bodyText, viewer: attacker.id)
+        if !leaks.isEmpty {
+            return kit.failed(name, ex.seconds, "CrossUserRead", "\(attacker.logicalName) received \(leaks.count) marker(s) of \(owner.logicalName)", evidence)
+        }
+        if (200..<300).contains(status) {
+            return kit.failed(name, ex.seconds, "CrossUserRead", "listing another user's path answered \(status); expected a denial", evidence)
+        }
+        if !deny.contains(status) { return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status)", evidence) }
+        return kit.passed(name, ex.seconds)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import ConformancePostgres
+
+/// Many callers on several connections; libpq's blocking calls must never stall Swift's
+/// cooperative pool.
+@Suite struct ConcurrencyTests {
+    @Test func manyConcurrentQueriesOnSeveralConnections() async throws {
+        let cluster = try await TestCluster.shared()
+        var connections: [PostgresConnection] = []
+        for _ in 0..<4 {
+            connections.append(try await PostgresConnection.connect(url: cluster.url()))
+        }
+        defer { connections.forEach { $0.close() } }
+        let pool = connections
+        let pids = Set(pool.map(\.backendPID))
+        #expect(pids.count == 4)
+
+        try await withThrowingTaskGroup(of: (Int, PGResult, Int32).self) { group in
+            for i in 0..<200 {
+                let connection = pool[i % pool.count]
+                group.addTask {
+                    let result = try await connection.query(
+                        "SELECT $1::int * 2 AS doubled, pg_backend_pid() AS pid, $2::text AS echo",
+                        [String(i), "task-\(i)"])
+                    return (i, result, connection.backendPID)
+                }
+            }
+            var seen = 0
+            for try await (i, result, pid) in group {
+                #expect(result.value(0, "doubled") == .int(Int64(i * 2)))
+                #expect(result.value(0, "echo") == .text("task-\(i)"))
+                #expect(result.value(0, "pid") == .int(Int64(pid)))
+                seen += 1
+            }
+            #expect(seen == 200)
+        }
+    }
+
+    @Test func slowQueriesDoNotBlockTheCooperativePool() async throws {
+        let cluster = try await TestCluster.shared()
+        // More sleeping connections than the machine has cores: if libpq ran on the cooperative
+        // pool, the pool would be stuck and the heartbeat below would wait for the queries.
+        let count = max(3, ProcessInfo.processInfo.activeProcessorCount + 1)
+        var connections: [PostgresConnection] = []
+        for _ in 0..<count {
+            connections.append(try await PostgresConnection.connect(url: cluster.url()))
+        }
+        defer { connections.forEach { $0.close() } }
+        let pool = connections
+        let started = Date()
+        let heartbeat: Double = try await withThrowingTaskGroup(of: Double?.self) { group in
+            for connection in pool {
+                group.addTask {
+                    _ = try await connection.query("SELECT pg_sleep(1)")
+                    return nil
+                }
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                // Plain Swift work, needing a cooperative thread.
+                return Date().timeIntervalSince(started)
+            }
+            var beat: Double = .infinity
+            for try await value in group {
+                if let value { beat = value }
+            }
+            return beat
+        }
+        #expect(heartbeat < 0.7)
+        // And the sleeps overlapped instead of queueing behind each other.
+        #expect(Date().timeIntervalSince(started) < 2.5)
+    }
+
+    @Test func cancellingATaskCancelsItsQuery() async throws {
+        let (_, db) = try await connectToShared()
+        defer { db.close() }
+        let started = Date()
+        let task = Task { try await db.query("SELECT pg_sleep(20)") }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        task.cancel()
+        let error = await thrownError { try await task.value }
+        #expect(error is CancellationError)
+        #expect(Date().timeIntervalSince(started) < 5)
+        // The connection is still good afterwards.
+        #expect(try await db.query("SELECT 3 AS three").value(0, "three") == .int(3))
+    }
+}
