@@ -29,7 +29,7 @@ let package = Package(
             "Conformance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "HTTPTests", dependencies: ["ConformanceHTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["ConformanceHTTP"], exclude: ["edge_server.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["ConformancePostgres"]),
         .testTarget(name: "CryptoTests", dependencies: ["ConformanceCrypto"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"],

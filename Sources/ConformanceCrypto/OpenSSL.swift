@@ -25,34 +25,38 @@ enum OpenSSL {
     }
 
     static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        // RFC 2104: a key longer than the 64-byte block is replaced by its hash. Doing it here
+        // gives the same MAC and keeps the length within the `int` OpenSSL takes.
+        let blockKey = key.count > 64 ? sha256(key) : key
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        let result = withBytes(key) { keyPointer, keyCount in
+        let result = withBytes(blockKey) { keyPointer, keyCount in
             withBytes(data) { dataPointer, dataCount in
                 out.withUnsafeMutableBufferPointer { buffer in
-                    HMAC(EVP_sha256(), keyPointer, Int32(clamping: keyCount), dataPointer, dataCount,
-                         buffer.baseAddress, &length)
+                    HMAC(EVP_sha256(), keyPointer, Int32(keyCount), dataPointer, dataCount, buffer.baseAddress, &length)
                 }
             }
         }
-        // A key longer than Int32.max bytes is the only input-driven failure, and is not a key.
-        guard result != nil, length == 32, key.count <= Int(Int32.max) else {
-            fatalError("OpenSSL HMAC-SHA-256 failed: \(drainErrors())")
-        }
+        // As for SHA-256: only a broken libcrypto fails here.
+        guard result != nil, length == 32 else { fatalError("OpenSSL HMAC-SHA-256 failed: \(drainErrors())") }
         return out
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "a negative number of random bytes was asked for")
-        guard count > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: count)
-        let ok = out.withUnsafeMutableBufferPointer { buffer in
-            RAND_bytes(buffer.baseAddress, Int32(clamping: buffer.count))
-        }
-        // Forged tokens and keys made from predictable bytes would make the harness lie;
-        // stopping is the only honest answer when the system RNG is unavailable.
-        guard ok == 1, count <= Int(Int32.max) else {
-            fatalError("OpenSSL RAND_bytes failed: \(drainErrors())")
+        // RAND_bytes takes an `int` length: fill in chunks well below it.
+        let chunk = 1 << 20
+        var start = 0
+        while start < count {
+            let length = min(chunk, count - start)
+            let ok = out.withUnsafeMutableBufferPointer { buffer in
+                RAND_bytes(buffer.baseAddress.map { $0 + start }, Int32(length))
+            }
+            // Forged tokens and keys made from predictable bytes would make the harness lie;
+            // stopping is the only honest answer when the system RNG is unavailable.
+            guard ok == 1 else { fatalError("OpenSSL RAND_bytes failed: \(drainErrors())") }
+            start += length
         }
         return out
     }

@@ -47,6 +47,12 @@ struct BetterAuthIssuedTests {
 
     static let algorithms: [JWSAlgorithm] = [.EdDSA, .ES256, .ES512, .RS256, .PS256]
 
+    /// Whether two algorithms take the same kind of key (for EC, the curve differs).
+    static func sameKeyType(_ a: JWSAlgorithm, _ b: JWSAlgorithm) -> Bool {
+        let rsa: Set<JWSAlgorithm> = [.RS256, .PS256]
+        return a == b || (rsa.contains(a) && rsa.contains(b))
+    }
+
     @Test("the token verifies with the published public key", arguments: algorithms)
     func verifies(alg: JWSAlgorithm) throws {
         let row = try Self.row(alg)
@@ -69,7 +75,7 @@ struct BetterAuthIssuedTests {
         for other in Self.algorithms where other != alg {
             let otherKey = try Self.jwk(fromJSON: Self.row(other).publicKey)
             // RS256 and PS256 keys are both RSA: usable, but the signature is not theirs.
-            if JWK.keyTypeMatches(alg, other) {
+            if Self.sameKeyType(alg, other) {
                 #expect(try !JWSSignature.verify(algorithm: alg, signingInput: input, signature: signature, key: otherKey))
             } else {
                 #expect(throws: CryptoError.self) {
@@ -104,13 +110,5 @@ struct BetterAuthIssuedTests {
         #expect(throws: CryptoError.self) {
             try Self.decryptPrivateKey(row.privateKey, secret: "better-auth-secret-12345678901234567890")
         }
-    }
-}
-
-extension JWK {
-    /// Whether two algorithms take the same kind of key (and, for EC, the same curve).
-    static func keyTypeMatches(_ a: JWSAlgorithm, _ b: JWSAlgorithm) -> Bool {
-        let rsa: Set<JWSAlgorithm> = [.RS256, .PS256]
-        return a == b || (rsa.contains(a) && rsa.contains(b))
     }
 }

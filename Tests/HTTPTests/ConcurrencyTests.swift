@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func shutdownFailsPendingAndLaterRequests() async throws {
-        let server = try EdgeServer()
+        let server = try await EdgeServer.start()
         defer { server.stop() }
         let client = try HTTPClient()
         let url = server.url("/slow?bytes=40&delay=0.5")

@@ -15,7 +15,15 @@ final class EdgeServer: @unchecked Sendable {
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().appendingPathComponent("edge_server.py").path
 
-    init(tls: Bool = false) throws {
+    private init(port: Int, certificate: String?, process: Process, stdin: Pipe, directory: URL?) {
+        self.port = port
+        self.certificate = certificate
+        self.process = process
+        self.stdin = stdin
+        self.directory = directory
+    }
+
+    static func start(tls: Bool = false) async throws -> EdgeServer {
         var arguments = ["python3", Self.script]
         var directory: URL? = nil
         if tls {
@@ -25,28 +33,25 @@ final class EdgeServer: @unchecked Sendable {
             arguments += ["--tls", dir.path]
             directory = dir
         }
-        let (process, stdin, line) = try Self.launch(arguments)
+        let (process, stdin, line) = try await launch(arguments)
         let fields = line.split(separator: " ").map(String.init)
         guard let first = fields.first, let port = Int(first) else {
             process.terminate()
             throw EdgeServerError.badStartLine(line)
         }
-        self.process = process
-        self.stdin = stdin
-        self.port = port
-        self.certificate = fields.count > 1 ? fields[1] : nil
-        self.directory = directory
+        return EdgeServer(port: port, certificate: fields.count > 1 ? fields[1] : nil,
+                          process: process, stdin: stdin, directory: directory)
     }
 
     /// A port nothing listens on (it was bound and released a moment ago).
-    static func freePort() throws -> Int {
-        let (process, _, line) = try launch(["python3", script, "--free-port"])
+    static func freePort() async throws -> Int {
+        let (process, _, line) = try await launch(["python3", script, "--free-port"])
         process.waitUntilExit()
         guard let port = Int(line) else { throw EdgeServerError.badStartLine(line) }
         return port
     }
 
-    private static func launch(_ arguments: [String]) throws -> (Process, Pipe, String) {
+    private static func launch(_ arguments: [String]) async throws -> (Process, Pipe, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -54,15 +59,21 @@ final class EdgeServer: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         try process.run()
-        // The server prints one line once it is listening.
-        var bytes: [UInt8] = []
+        // The server prints one line once it is listening. Read it on a thread of its own:
+        // blocking a cooperative thread would stall the tests running in parallel.
         let reader = stdout.fileHandleForReading
-        while !bytes.contains(0x0A) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            bytes += chunk
+        let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            Thread.detachNewThread {
+                var bytes: [UInt8] = []
+                while !bytes.contains(0x0A) {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return (process, stdin, line)
     }
 
@@ -85,7 +96,7 @@ enum EdgeServerError: Error {
 /// Runs `body` with a fresh server and client, and stops both afterwards whatever happens.
 func withEdge<T>(tls: Bool = false, options: HTTPClientOptions = .init(),
                  _ body: (EdgeServer, HTTPClient) async throws -> T) async throws -> T {
-    let server = try EdgeServer(tls: tls)
+    let server = try await EdgeServer.start(tls: tls)
     defer { server.stop() }
     let client = try HTTPClient(options: options)
     defer { client.shutdown() }

@@ -130,6 +130,35 @@ import Testing
         }
     }
 
+    /// Probes put `..` in id positions; the path must reach the server as written.
+    @Test func pathIsSentAsWritten() async throws {
+        try await withEdge { server, client in
+            let echo = try Echo(try await client.send(HTTPRequest(method: "GET", url: server.url("/echo/../../stats/./x"))))
+            #expect(echo.path == "/echo/../../stats/./x")
+        }
+    }
+
+    /// The server drops the connection while a large body is still being written. With
+    /// signals off in libcurl, a SIGPIPE here would kill the whole process; instead the request
+    /// fails with an error and the client keeps working.
+    @Test(arguments: [false, true])
+    func peerClosingMidUploadIsAnErrorNotACrash(tls: Bool) async throws {
+        var options = HTTPClientOptions()
+        options.verifyTLS = false
+        try await withEdge(tls: tls, options: options) { server, client in
+            let body = [UInt8](repeating: 0x41, count: 16 << 20)
+            do {
+                let response = try await client.send(HTTPRequest(method: "POST", url: server.url("/close"), body: body))
+                Issue.record("expected a transport error, got status \(response.status)")
+            } catch let error as HTTPTransportError {
+                #expect(error.kind == .other)
+                #expect(error.curlCode != 0)
+            }
+            let after = try await client.send(HTTPRequest(method: "GET", url: server.url("/echo")))
+            #expect(after.status == 200)
+        }
+    }
+
     /// A CR/LF in a header value would smuggle extra header lines; it is refused before
     /// anything is sent.
     @Test func headerInjectionIsRefusedBeforeSending() async throws {

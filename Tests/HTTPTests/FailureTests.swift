@@ -5,7 +5,7 @@ import Testing
 /// Exchanges that produce no response end in a typed error, never a crash or a hang.
 @Suite struct FailureTests {
     @Test func closedPortIsConnectionRefused() async throws {
-        let port = try EdgeServer.freePort()
+        let port = try await EdgeServer.freePort()
         let client = try HTTPClient()
         defer { client.shutdown() }
         let error = await transportError {
@@ -108,10 +108,11 @@ import Testing
 
     @Test(arguments: ["127.0.0.1", "localhost"])
     func givenCAFileIsTrusted(host: String) async throws {
-        let server = try EdgeServer(tls: true)
+        let server = try await EdgeServer.start(tls: true)
         defer { server.stop() }
         var options = HTTPClientOptions()
-        options.caFile = try #require(server.certificate)
+        let certificate = try #require(server.certificate as String?)
+        options.caFile = certificate
         let client = try HTTPClient(options: options)
         defer { client.shutdown() }
         let response = try await client.send(HTTPRequest(method: "GET", url: server.url("/echo", host: host)))

@@ -55,7 +55,7 @@ import Testing
 
     @Test func redirectToAnotherPortDropsCredentials() async throws {
         try await withEdge { server, client in
-            let other = try EdgeServer()
+            let other = try await EdgeServer.start()
             defer { other.stop() }
             let target = other.url("/echo")
             let response = try await client.send(following(server.url("/redirect?to=\(target)&code=307")))

@@ -284,6 +284,22 @@ def _raise_stop(signum, frame):
     raise _Stop(signum)
 
 
+def _end_command(process: subprocess.Popen, sig: int) -> None:
+    """Stop the command of `run` after we were interrupted. A Ctrl-C in a terminal has
+    already reached it (same process group), so give it a moment before signalling."""
+    steps = [(None, 5.0), (sig, 10.0), (signal.SIGKILL, 5.0)] if sig == signal.SIGINT else [(sig, 10.0), (signal.SIGKILL, 5.0)]
+    for step_signal, wait in steps:
+        if process.poll() is not None:
+            return
+        if step_signal is not None:
+            process.send_signal(step_signal)
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+
+
 def run(cmd: list[str], faults: str, shape: str) -> int:
     if not cmd:
         raise ServiceError("run: give a command after --, e.g. `scripts/services run -- env`")
@@ -301,14 +317,8 @@ def run(cmd: list[str], faults: str, shape: str) -> int:
         status = process.wait()
         return 128 - status if status < 0 else status
     except (KeyboardInterrupt, _Stop) as stop:
-        if process is not None and process.poll() is None:
-            # Ctrl-C already reached the command through the terminal; SIGTERM did not.
-            process.send_signal(signal.SIGINT if isinstance(stop, KeyboardInterrupt) else signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            _end_command(process, signal.SIGINT if isinstance(stop, KeyboardInterrupt) else signal.SIGTERM)
         return 130 if isinstance(stop, KeyboardInterrupt) else 143
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish

@@ -67,7 +67,7 @@ def test_run_passes_env_and_status_and_cleans_up(tmp_path):
 def test_run_interrupted_stops_everything(tmp_path):
     seen = tmp_path / "state"
     process = subprocess.Popen(
-        [*SERVICES, "run", "--", "sh", "-c", f'echo "$REFERENCE_STATE_DIR" > {seen}.tmp; mv {seen}.tmp {seen}; sleep 60'],
+        [*SERVICES, "run", "--", "sh", "-c", f'echo "$REFERENCE_STATE_DIR" > {seen}.tmp; mv {seen}.tmp {seen}; exec sleep 60'],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:

@@ -63,9 +63,9 @@ public struct CheckCatalog: Sendable {
         "rowsInDatabase": Spec(title: "API writes land in this database", parameters: ["resource": .string]),
         "load": Spec(title: "latency under load", parameters: [
             "seconds": .number(min: 0.5), "concurrency": .integer(min: 1, max: 512), "p95Ms": .number(min: 1),
-            "users": .integer(min: 1, max: 32)]),
+            "users": .integer(min: 1, max: 32), "resource": .string]),
         "tokenLifetime": Spec(title: "token lifetime", parameters: ["expectedSeconds": .integer(min: 1, max: 31_536_000),
                                                                     "toleranceSeconds": .integer(min: 0, max: 86_400)]),
-        "frontend": Spec(title: "front end at 320, 768 and 1280 px", parameters: ["widths": .strings]),
+        "frontend": Spec(title: "front end at 320, 768 and 1280 px", parameters: ["widths": .strings, "url": .string]),
     ])
 }

@@ -1,7 +1,15 @@
 /// The registry of implemented built-in checks, by the name scenarios use.
 enum BuiltInChecks {
     static let all: [String: any BuiltInCheck] = [
+        "load": LoadPhase(),
+        "credentials": CredentialAttacks(),
+        "identity": IdentityImpostors(),
         "isolation": IsolationMatrix(),
         "apiMatchesDatabase": APIMatchesDatabase(),
+        "massAssignment": MassAssignment(),
+        "ownership": Ownership(),
+        "concurrency": Concurrency(),
+        "injection": Injection(),
+        "unnamedRoutes": UnnamedRoutes(),
     ]
 }

@@ -120,6 +120,10 @@ struct ProbeSender: Sendable {
         let evidence = [kit.evidence(name, ex)]
         let status = ex.status ?? 0
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: attacker.id)
+        if op.writes, (200..<300).contains(status) {
+            return kit.failed(name, ex.seconds, "CrossUserWrite",
+                              "\(op.rawValue) of another user's object answered \(status)\(leaks.isEmpty ? "" : " and returned \(leaks.count) of \(owner.logicalName)'s marker(s)"); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
+        }
         if !leaks.isEmpty {
             return kit.failed(name, ex.seconds, "CrossUserRead",
                               "\(attacker.logicalName) received \(owner.logicalName)'s data (\(leaks.count) marker(s)) with status \(status)", evidence)

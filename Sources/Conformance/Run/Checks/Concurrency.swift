@@ -1,0 +1,78 @@
+/// Users interleaving requests in parallel, so that state shared between requests inside the back
+/// end (a module-level "current user", a wrongly keyed cache) shows up as a leak. Judged by the
+/// taint markers in every answer and by the database audit afterwards.
+struct Concurrency: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("concurrency", "the target maps no such resource")] }
+        let users = Array(input.identities.prefix(input.parameters["users"]?.intValue ?? 8))
+        guard users.count >= 2 else { return [kit.skipped("concurrency", "needs at least two users")] }
+        let rounds = input.parameters["rounds"]?.intValue ?? 10
+
+        struct Tally: Sendable { var requests = 0; var leaks: [Evidence] = []; var errors = 0; var leakCount = 0 }
+        let (tally, seconds) = await CheckKit.time { () -> Tally in
+            await withTaskGroup(of: Tally.self) { group in
+                for user in users {
+                    group.addTask {
+                        var t = Tally()
+                        for _ in 0..<rounds {
+                            var exchanges: [Exchange] = []
+                            if let created = await kit.create(resource, as: user) {
+                                exchanges.append(created.exchange)
+                                if let id = created.id, resource.routes[.get] != nil,
+                                   let ex = await context.resources.send(.init(resource: resource, operation: .get, credentials: kit.credentials(user), pathUserID: user.id, id: id)) {
+                                    exchanges.append(ex)
+                                }
+                            }
+                            if resource.routes[.list] != nil,
+                               let ex = await context.resources.send(.init(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)) {
+                                exchanges.append(ex)
+                            }
+                            for ex in exchanges {
+                                t.requests += 1
+                                if ex.transportError != nil || (ex.status ?? 0) >= 500 { t.errors += 1 }
+                                let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
+                                if !leaks.isEmpty {
+                                    t.leakCount += 1
+                                    if t.leaks.count < 3 { t.leaks.append(kit.evidence("answer to \(user.logicalName)", ex)) }
+                                }
+                            }
+                        }
+                        return t
+                    }
+                }
+                var total = Tally()
+                for await t in group {
+                    total.requests += t.requests; total.errors += t.errors; total.leakCount += t.leakCount
+                    total.leaks += t.leaks.prefix(max(0, 3 - total.leaks.count))
+                }
+                return total
+            }
+        }
+        var cases: [CaseResult] = []
+        let name = "\(users.count) users interleaving \(tally.requests) requests see only their own data"
+        if tally.leakCount > 0 {
+            cases.append(kit.failed(name, seconds, "CrossUserRead",
+                                    "\(tally.leakCount) answer(s) under concurrency held another user's markers: state shared between requests", tally.leaks))
+        } else {
+            cases.append(kit.passed(name, seconds, [Evidence(.figures, "requests", "\(tally.requests) requests, \(tally.errors) errors")]))
+        }
+        let errName = "no server errors while \(users.count) users act at once"
+        cases.append(tally.errors == 0 ? kit.passed(errName, 0)
+                     : kit.failed(errName, 0, "ServerError", "\(tally.errors) of \(tally.requests) requests failed or answered 5xx", []))
+        if context.database != nil {
+            do {
+                let audit = DatabaseAudit(context: context)
+                let owners = Set(users.map(\.id))
+                let findings = try await audit.findings(resource: resource, owners: owners) + audit.strayRows(resource: resource, owners: Array(owners))
+                let n = "database audit after the concurrent phase"
+                cases.append(findings.isEmpty ? kit.passed(n, 0) : CaseResult(name: n, criterion: "", file: "", seconds: 0, outcome: .failed(findings)))
+            } catch {
+                cases.append(CaseResult(name: "database audit after the concurrent phase", criterion: "", file: "", seconds: 0,
+                                        outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+            }
+        }
+        return cases
+    }
+}

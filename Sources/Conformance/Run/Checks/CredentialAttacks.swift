@@ -1,0 +1,241 @@
+import ConformanceCrypto
+import Foundation
+
+/// Credential attacks (SC-003, SC-009, SC-011): every protected operation of a resource is sent
+/// with missing, malformed and forged credentials built by `TokenForge` from the first user's
+/// genuine token, and each must be refused with the `denyWith` statuses (401 by default: these
+/// are authentication failures, not the cross-user denials a target's `denyStatuses` describe).
+/// A forged write that the API refused but the database shows anyway fails as `SilentWrite`.
+struct CredentialAttacks: BuiltInCheck {
+    static let operations: [Operation] = [.list, .create, .get, .update, .toggle, .delete]
+
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let kit = CheckKit(context: input.context)
+        guard let resource = input.resource() else {
+            return [kit.skipped("credentials", "the target maps no resource \"\(input.parameters["resource"]?.stringValue ?? "tasks")\"")]
+        }
+        guard var owner = input.identities.first else {
+            return [kit.skipped("credentials", "the scenario names no user whose genuine token the forgeries start from")]
+        }
+        owner = await freshToken(owner, context: input.context)
+        let victim = input.identities.dropFirst().first
+        let deny = Set(input.parameters["denyWith"]?.arrayValue?.compactMap(\.intValue) ?? [401])
+        let probes = await ForgeInputs(context: input.context).probes(owner: owner, otherSubject: victim?.id)
+        for p in probes { input.context.redactor.add(p.token) }
+
+        let target = ProbeTarget(context: input.context, kit: kit, resource: resource, owner: owner, deny: deny)
+        var cases: [CaseResult] = []
+        for op in Self.operations where resource.routes[op] != nil {
+            cases += await target.run(op, probes: probes)
+        }
+        return cases
+    }
+
+    /// Genuine tokens last minutes (15 by default): one about to lapse would make every forgery
+    /// built from it look expired for the wrong reason.
+    func freshToken(_ identity: Identity, context: RunContext) async -> Identity {
+        guard let token = identity.apiToken, let jwt = try? JWT(compact: token), let exp = jwt.expiresAt,
+              exp < Date().timeIntervalSince1970 + 120 else { return identity }
+        let (_, updated) = await context.identities.refreshToken(identity)
+        guard updated.apiToken != nil else { return identity }
+        await context.pool.update(updated)
+        return updated
+    }
+}
+
+/// Gathers what the forge needs from the run: the genuine token, the published JWKS, the secret
+/// and, through the database, the auth server's own signing key.
+struct ForgeInputs: Sendable {
+    let context: RunContext
+
+    func probes(owner: Identity, otherSubject: String?) async -> [TokenForge.Probe] {
+        let target = context.target
+        var genuine: JWT?
+        var genuineProblem = "\(owner.logicalName) has no API token"
+        if let token = owner.apiToken {
+            do { genuine = try JWT(compact: token) } catch {
+                genuineProblem = "the API token of \(owner.logicalName) is not a JWT (token source \(target.tokenSource.rawValue))"
+            }
+        }
+        var jwks: JWKS?
+        var published: String?
+        if let ba = context.betterAuth {
+            let ex = await ba.client.jwks()
+            if ex.status == 200, let json = ex.json, let parsed = try? JWKS(json: json) {
+                jwks = parsed
+                published = ex.bodyText
+            }
+        }
+        let signer: Result<GenuineSigner, SigningKeyRecovery.Failure>
+        if let genuine {
+            var recovered: Result<RecoveredSigningKey, SigningKeyRecovery.Failure>?
+            if genuine.algorithm != JWSAlgorithm.HS256.rawValue {
+                let secrets = SigningKeyRecovery.Secrets(legacy: target.secret, secretsVariable: context.environment["BETTER_AUTH_SECRETS"])
+                recovered = await SigningKeyRecovery.recover(database: context.database, databaseProblem: context.databaseProblem,
+                                                             tables: target.authTables, secrets: secrets, kid: genuine.keyID)
+                if case .success(let key) = recovered {
+                    // The private key is the most sensitive thing the harness ever holds.
+                    context.redactor.add(key.privateJWK.d)
+                }
+            }
+            signer = GenuineSigner.choose(for: genuine, recovered: recovered, secret: target.secret)
+            if case .failure(let f) = signer { context.note("credential attacks: \(f.reason); validly signed probes are skipped") }
+        } else {
+            signer = .failure(.init(genuineProblem))
+        }
+        let material = TokenForge.Material(
+            genuine: genuine, genuineProblem: genuineProblem, jwks: jwks, publishedJWKS: published, secret: target.secret,
+            signer: signer, otherSubject: otherSubject ?? "conformance-" + SecureRandom.alphanumeric(24),
+            sessionToken: owner.sessionToken, sessionTokenIsTheCredential: target.tokenSource == .sessionToken,
+            basicUser: owner.email)
+        return TokenForge(material).probes()
+    }
+}
+
+/// Sends every probe to one operation on the owner's own object and judges each answer.
+struct ProbeTarget: Sendable {
+    let context: RunContext
+    let kit: CheckKit
+    let resource: Resource
+    let owner: Identity
+    let deny: Set<Int>
+
+    var denyText: String { deny.sorted().map(String.init).joined(separator: "/") }
+
+    func run(_ op: Operation, probes: [TokenForge.Probe]) async -> [CaseResult] {
+        let label = "\(resource.name).\(op.rawValue)"
+        var object: TargetObject?
+        if op.isPerObject {
+            switch await makeObject() {
+            case .success(let o): object = o
+            case .failure(let why): return probes.map { kit.skipped("\($0.name) → \(label)", why.reason) }
+            }
+        }
+        var cases: [CaseResult] = []
+        for probe in probes {
+            let name = "\(probe.name) → \(label)"
+            guard case .send(let credentials) = probe.payload else {
+                if case .unavailable(let why) = probe.payload { cases.append(kit.skipped(name, why)) }
+                continue
+            }
+            var call = ResourceClient.Call(resource: resource, operation: op, credentials: credentials, pathUserID: owner.id,
+                                           id: object?.id, body: body(for: op, object: object))
+            guard let ex = await context.resources.send(call) else { continue }
+            if let e = kit.errored(name, ex) { cases.append(e); continue }
+            var findings: [Finding] = []
+            let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary)]
+            let status = ex.status ?? 0
+            if !deny.contains(status) {
+                findings.append(Finding(oracle: probe.oracle, message: context.redactor.redact(refusal(probe, op, status)), evidence: evidence))
+            }
+            if op.writes, var o = object {
+                if let change = await o.changed(context: context, resource: resource) {
+                    if deny.contains(status) {
+                        findings.append(Finding(oracle: "SilentWrite",
+                                                message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
+                                                evidence: evidence + [change]))
+                    } else if !findings.isEmpty {
+                        findings[findings.count - 1].evidence.append(change)
+                    }
+                    // Later probes need an object in its known state to prove anything.
+                    switch await o.rebase(after: op, context: context, maker: self) {
+                    case .success(let fresh): o = fresh
+                    case .failure(let why):
+                        cases.append(result(name, ex, findings, evidence))
+                        return cases + probesAfter(probe, in: probes).map { kit.skipped("\($0.name) → \(label)", why.reason) }
+                    }
+                } else if op == .delete, (200..<300).contains(status), o.snapshot == nil {
+                    // Without a database an accepted delete is taken at its word.
+                    if case .success(let fresh) = await makeObject() { o = fresh }
+                }
+                object = o
+            }
+            cases.append(result(name, ex, findings, evidence))
+        }
+        return cases
+    }
+
+    func result(_ name: String, _ ex: Exchange, _ findings: [Finding], _ evidence: [Evidence]) -> CaseResult {
+        if findings.isEmpty {
+            return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(ex.status ?? 0)")])
+        }
+        return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .failed(findings))
+    }
+
+    func probesAfter(_ probe: TokenForge.Probe, in probes: [TokenForge.Probe]) -> [TokenForge.Probe] {
+        guard let i = probes.firstIndex(where: { $0.name == probe.name }) else { return [] }
+        return probes[(i + 1)...].filter { if case .send = $0.payload { return true }; return false }
+    }
+
+    func refusal(_ probe: TokenForge.Probe, _ op: Operation, _ status: Int) -> String {
+        let what = probe.kind == .forgedToken ? "a forged token (\(probe.name))" : "a request with \(probe.summary)"
+        let path = resource.routes[op].map { "\($0.method) \($0.path)" } ?? op.rawValue
+        if (200..<300).contains(status) { return "\(path) accepted \(what): it answered \(status) instead of \(denyText)" }
+        return "\(path) answered \(status) to \(what) instead of refusing it with \(denyText)"
+    }
+
+    /// A write body as the owner would send it; if a forgery gets through, its marker (owned by
+    /// nobody) shows in the row.
+    func body(for op: Operation, object: TargetObject?) -> JSONValue? {
+        switch op {
+        case .create, .update:
+            var body = JSONObject()
+            for field in resource.textFields + resource.requiredFields where body[field] == nil {
+                body[field] = .string(context.markers.make(owner: nil, label: "forged"))
+            }
+            return .object(body)
+        case .toggle:
+            guard let flag = resource.toggleSends else { return nil }
+            let current = object?.snapshot?[flag]?.boolValue ?? false
+            return .object(JSONObject([(flag, .bool(!current))]))
+        default:
+            return nil
+        }
+    }
+
+    func makeObject() async -> Result<TargetObject, ProbeSetupError> {
+        guard owner.apiToken != nil else {
+            return .failure(.init("\(owner.logicalName) has no API token, so no object could be created to probe"))
+        }
+        guard let created = await kit.create(resource, as: owner) else {
+            return .failure(.init("the target maps no create route for \(resource.name)"))
+        }
+        guard let id = created.id else {
+            return .failure(.init("\(owner.logicalName) could not create a \(resource.name) object to probe (create answered \(created.exchange.status.map(String.init) ?? "no response"))"))
+        }
+        // Without a database (or when the read fails) silent writes simply go unchecked.
+        let snapshot = try? await context.database?.row(of: resource, id: id)
+        return .success(TargetObject(id: id, snapshot: snapshot))
+    }
+}
+
+/// Why an operation's probes cannot run (no object to probe); the skipped cases' reason.
+struct ProbeSetupError: Error, Sendable {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// The probed object and its row as last seen in the database (nil without a database).
+struct TargetObject: Sendable {
+    var id: String
+    var snapshot: JSONValue?
+
+    /// Rows evidence when the row differs from the snapshot (changed or gone).
+    func changed(context: RunContext, resource: Resource) async -> Evidence? {
+        guard let snapshot, let db = context.database else { return nil }
+        let now: JSONValue?
+        do { now = try await db.row(of: resource, id: id) } catch { return nil }
+        guard now != snapshot else { return nil }
+        let after = now.map { context.redactor.redact(JSONWriter.pretty($0)) } ?? "(row deleted)"
+        return Evidence(.rows, "\(resource.table) row \(id) before and after",
+                        "before:\n" + context.redactor.redact(JSONWriter.pretty(snapshot)) + "\nafter:\n" + after)
+    }
+
+    /// After a change: the row as it is now, or a new object when it is gone.
+    func rebase(after op: Operation, context: RunContext, maker: ProbeTarget) async -> Result<TargetObject, ProbeSetupError> {
+        if let db = context.database, let row = try? await db.row(of: maker.resource, id: id) {
+            return .success(TargetObject(id: id, snapshot: row))
+        }
+        return await maker.makeObject()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// SC-011: no password hash of another format (bcrypt, argon2, pbkdf2, sha-crypt...) in any
+/// text column of any table the role can read — such hashes mean a home-made auth path lives
+/// next to (or instead of) Better Auth. The evidence names table, column, format and row count;
+/// the values themselves never leave the database.
+struct ForeignPasswordHashes: BuiltInCheck {
+    /// Rows read per table at most: the scan stays bounded on a big production table, and the
+    /// evidence says when a table was only partly read.
+    static let rowCap = 200_000
+
+    struct Column: Sendable {
+        var schema: String
+        var table: String
+        var column: String
+        var estimate: Int
+        var readable: Bool
+        var display: String { schema == "public" ? table : "\(schema).\(table)" }
+    }
+
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        let name = "no password hash of another format in any readable text column"
+        guard let db = context.database else { return [kit.skipped(name, context.databaseProblem ?? "no database")] }
+        let t0 = Date()
+        do {
+            let columns = try await textColumns(db)
+            var tables: [String: [Column]] = [:]
+            var unreadable = Set<String>()
+            for c in columns {
+                if c.readable { tables[c.display, default: []].append(c) } else { unreadable.insert(c.display) }
+            }
+            var findings: [Finding] = []
+            var partial: [String] = []
+            let formats = PasswordHashFormats.foreign
+            for key in tables.keys.sorted() {
+                guard let cols = tables[key], let first = cols.first else { continue }
+                let counts = try await scan(db, first.schema, first.table, cols, formats)
+                if first.estimate > Self.rowCap { partial.append("\(key): first \(Self.rowCap) of about \(first.estimate) rows") }
+                for (ci, col) in cols.enumerated() {
+                    for (fi, format) in formats.enumerated() where counts[ci][fi] > 0 {
+                        findings.append(Finding(oracle: "ForeignPasswordHash",
+                                                message: "passwords stored as \(format.name) in table \(key), column \(col.column) (\(counts[ci][fi]) row(s)): a home-made auth path keeps its own password hashes",
+                                                evidence: []))
+                    }
+                }
+            }
+            var notes = ["\(columns.filter(\.readable).count) text column(s) in \(tables.count) table(s) scanned for: \(formats.map(\.name).joined(separator: ", "))"]
+            if !partial.isEmpty { notes.append("partly scanned: " + partial.joined(separator: "; ")) }
+            if !unreadable.isEmpty { notes.append("not readable by this role, not scanned: " + unreadable.sorted().joined(separator: ", ")) }
+            let evidence = Evidence(.note, "scanned", notes.joined(separator: "\n"))
+            let seconds = Date().timeIntervalSince(t0)
+            if findings.isEmpty { return [kit.passed(name, seconds, [evidence])] }
+            findings[0].evidence = [evidence]
+            return [CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings))]
+        } catch {
+            return [CaseResult(name: name, criterion: "", file: "", seconds: Date().timeIntervalSince(t0),
+                               outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+        }
+    }
+
+    /// Every string-typed column (text, varchar, char, citext, domains over them) of every
+    /// ordinary, partitioned or materialized table outside the system schemas. pg_catalog rather
+    /// than information_schema: it also lists tables the role cannot read (so the report can say
+    /// so), skips partitions (their parent is scanned) and gives a row estimate.
+    func textColumns(_ db: Database) async throws -> [Column] {
+        let rows = try await db.read("""
+            SELECT n.nspname AS schema, c.relname AS "table", a.attname AS "column",
+                   GREATEST(c.reltuples, 0)::bigint AS estimate,
+                   (has_table_privilege(c.oid, 'SELECT') OR has_column_privilege(c.oid, a.attnum, 'SELECT')) AS readable
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_type t ON t.oid = a.atttypid
+            WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
+              AND a.attnum > 0 AND NOT a.attisdropped AND t.typcategory = 'S'
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+            ORDER BY 1, 2, a.attnum
+            """)
+        return rows.compactMap { r in
+            guard let s = r["schema"]?.stringValue, let t = r["table"]?.stringValue, let c = r["column"]?.stringValue else { return nil }
+            return Column(schema: s, table: t, column: c, estimate: r["estimate"]?.intValue ?? 0, readable: r["readable"]?.boolValue ?? false)
+        }
+    }
+
+    /// One query per table: for each column and format, how many of the first `rowCap` rows match.
+    /// The patterns travel as parameters, so no hash shape is ever spliced into SQL.
+    func scan(_ db: Database, _ schema: String, _ table: String, _ cols: [Column], _ formats: [PasswordHashFormats.Format]) async throws -> [[Int]] {
+        let inner = cols.enumerated().map { "\(SQLName.quote($1.column))::text AS c\($0)" }.joined(separator: ", ")
+        var aggregates: [String] = []
+        for ci in cols.indices {
+            for fi in formats.indices { aggregates.append("count(*) FILTER (WHERE c\(ci) ~ $\(fi + 1)) AS n\(ci)_\(fi)") }
+        }
+        let sql = "SELECT \(aggregates.joined(separator: ", ")) FROM (SELECT \(inner) FROM \(SQLName.quote(schema)).\(SQLName.quote(table)) LIMIT \(Self.rowCap)) s"
+        let row = try await db.read(sql, formats.map(\.pattern)).first
+        return cols.indices.map { ci in formats.indices.map { fi in row?["n\(ci)_\(fi)"]?.intValue ?? 0 } }
+    }
+}

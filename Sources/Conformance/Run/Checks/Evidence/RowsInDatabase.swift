@@ -1,0 +1,76 @@
+/// SC-012: what the API stores lands in the database the harness was given (the one that must be
+/// Neon). A user creates an object carrying taint markers; the row must be found in this
+/// database by its id AND hold those markers — an id alone could belong to an unrelated row when
+/// the API writes to another database whose ids happen to collide.
+struct RowsInDatabase: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("rows written through the API", "the target maps no such resource")] }
+        let name = "a \(resource.name) object created through the API is a row of this database"
+        guard let user = input.identities.first else { return [kit.skipped(name, "the scenario names no user")] }
+        guard let db = context.database else { return [kit.skipped(name, context.databaseProblem ?? "no database")] }
+        guard let created = await kit.create(resource, as: user) else { return [kit.skipped(name, "the target maps no create route")] }
+        if let e = kit.errored(name, created.exchange) { return [e] }
+        let evidence = [kit.evidence("create as \(user.logicalName)", created.exchange)]
+        let status = created.exchange.status ?? 0
+        guard let id = created.id else {
+            return [kit.failed(name, created.exchange.seconds, "SetupFailed", "the create answered \(status) without an object id", evidence)]
+        }
+        let markers = (context.ledger.entry(resource: resource.name, id: id)?.fields.values.compactMap(\.stringValue) ?? [])
+            .filter { $0.hasPrefix(context.markers.prefix) }
+        guard let marker = markers.first else {
+            return [kit.skipped(name, "the create body carried no text field to mark (the resource lists no textFields)")]
+        }
+        let place = "\(db.connection.host)/\(db.connection.database)"
+        let (found, seconds) = await CheckKit.time { () -> Result<(byID: JSONValue?, byMarker: [String]), Error> in
+            do {
+                // Without the table, "no row" is the finding, not a query error.
+                guard try await db.tableExists(schema: resource.schema, table: resource.table) else { return .success((nil, [])) }
+                let row = try await db.row(of: resource, id: id)
+                return .success((row, try await idsHolding(marker, resource: resource, db: db)))
+            } catch { return .failure(error) }
+        }
+        switch found {
+        case .failure(let error):
+            return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                               outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")), evidence: evidence)]
+        case .success(let (row, holders)):
+            let rowHoldsMarker = row.map { JSONWriter.compact($0).contains(marker) } ?? false
+            var proof = evidence
+            if let row {
+                proof.append(Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id) in \(place)",
+                                      context.redactor.redact(JSONWriter.pretty(row))))
+            }
+            if rowHoldsMarker {
+                return [kit.passed(name, created.exchange.seconds + seconds, proof + [Evidence(.note, "found",
+                    "\(resource.name) \(id) with its marker is in \(resource.qualifiedTable) of \(place)")])]
+            }
+            if let other = holders.first {
+                return [kit.failed(name, seconds, "DatabaseMismatch",
+                                   "the API answered \(status) for \(resource.name) \(id) but the row with its marker in \(place) has \(resource.idColumn) \(other)",
+                                   proof)]
+            }
+            let unrelated = row == nil ? "" : " (a row with \(resource.idColumn) \(id) exists but is another object)"
+            return [kit.failed(name, seconds, "WrittenElsewhere",
+                               "the API answered \(status) for \(resource.name) \(id) but no row with its marker is in \(place)\(unrelated): the API writes to another database",
+                               proof)]
+        }
+    }
+
+    /// Ids of the rows whose text columns hold the marker, searched in every string column of
+    /// the resource's table.
+    func idsHolding(_ marker: String, resource: Resource, db: Database) async throws -> [String] {
+        let columns = try await db.read("""
+            SELECT a.attname AS column
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_type t ON t.oid = a.atttypid
+            WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped AND t.typcategory = 'S'
+            """, [resource.schema, resource.table]).compactMap { $0["column"]?.stringValue }
+        guard !columns.isEmpty else { return [] }
+        // The marker is letters and digits only, so LIKE needs no escaping.
+        let condition = columns.map { "\(SQLName.quote($0)) LIKE '%' || $1 || '%'" }.joined(separator: " OR ")
+        let rows = try await db.read("SELECT \(SQLName.quote(resource.idColumn))::text AS id FROM \(resource.qualifiedTable) WHERE \(condition) LIMIT 5", [marker])
+        return rows.compactMap { $0["id"]?.stringValue }
+    }
+}

@@ -1,0 +1,103 @@
+/// SC-010: hostile strings in every text field, id position and query parameter. The API must
+/// never answer 500, a stored value must come back exactly as sent, and afterwards the user's
+/// rows must be exactly the intended ones.
+struct Injection: BuiltInCheck {
+    static let payloads: [String] = [
+        "' OR '1'='1",
+        "'; DROP TABLE tasks; --",
+        "\" OR \"\"=\"",
+        "1; SELECT pg_sleep(0)",
+        "' UNION SELECT id, email FROM \"user\" --",
+        "\\'; --",
+        "%' OR 1=1 --",
+        "Ünïcödé ✓ 日本語 🙂",
+        "$1 $$quoted$$ E'\\x41'",
+        String(repeating: "A", count: 150),
+    ]
+
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("injection", "the target maps no such resource")] }
+        guard let user = input.identities.first else { return [kit.skipped("injection", "the scenario names no user")] }
+        var cases: [CaseResult] = []
+        var storedIDs: [String] = []
+
+        // Text fields: each payload stored and read back verbatim.
+        for (n, payload) in Self.payloads.enumerated() {
+            let name = "hostile text #\(n + 1) in \(resource.textFields.joined(separator: ", ")) is stored verbatim"
+            let marker = context.markers.make(owner: user.id, label: user.logicalName)
+            var body = JSONObject()
+            for f in resource.textFields { body[f] = .string("\(marker) \(payload)") }
+            let call = ResourceClient.Call(resource: resource, operation: .create, credentials: kit.credentials(user), pathUserID: user.id, body: .object(body))
+            guard let ex = await context.resources.send(call) else { continue }
+            if let e = kit.errored(name, ex) { cases.append(e); continue }
+            let status = ex.status ?? 0
+            if status >= 500 { cases.append(kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile string", [kit.evidence(name, ex)])); continue }
+            guard (200..<300).contains(status), let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
+                // A validation refusal (e.g. too long) is acceptable; what matters is no 500 and no damage.
+                cases.append(kit.passed(name, ex.seconds)); continue
+            }
+            storedIDs.append(id)
+            let fields = Dictionary(body.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+            context.ledger.created(resource: resource.name, id: id, owner: user.id, fields: fields)
+            if let db = context.database, let row = try? await db.row(of: resource, id: id) {
+                let wrong = resource.textFields.filter { f in row[f] != nil && row[f] != body[f] }
+                if !wrong.isEmpty {
+                    cases.append(kit.failed(name, ex.seconds, "InjectionError", "stored \(wrong.joined(separator: ", ")) differ from what was sent",
+                                            [kit.evidence(name, ex), Evidence(.rows, "stored row", context.redactor.redact(JSONWriter.pretty(row)))]))
+                    continue
+                }
+            }
+            cases.append(kit.passed(name, ex.seconds))
+        }
+
+        // Id positions and query parameters: refused, never a 500, never another user's data.
+        for (n, payload) in Self.payloads.prefix(7).enumerated() {
+            for op in [Operation.get, .delete] where resource.routes[op] != nil {
+                let name = "hostile id #\(n + 1) in \(op.rawValue) is refused without a server error"
+                let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: payload)
+                guard let ex = await context.resources.send(call) else { continue }
+                cases.append(judgeRefusal(name, ex, kit: kit, viewer: user.id, context: context))
+            }
+            if resource.routes[.list] != nil {
+                let name = "hostile query parameter #\(n + 1) on list causes no server error"
+                var call = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)
+                call.query = [("status", payload), ("sort", payload), ("q", payload)]
+                if let ex = await context.resources.send(call) { cases.append(judgeRefusal(name, ex, kit: kit, viewer: user.id, context: context, allowSuccess: true)) }
+            }
+        }
+
+        // Afterwards: exactly the intended rows, nothing dropped or added.
+        if let db = context.database {
+            let name = "the database holds exactly the intended rows afterwards"
+            do {
+                let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
+                let rows = try await db.rows(of: table, owners: [user.id])
+                let ids = Set(rows.compactMap { $0[resource.idColumn]?.plainText })
+                let expected = Set(context.ledger.entries(owner: user.id, resource: resource.name).filter { !$0.deleted }.map(\.id))
+                if ids == expected {
+                    cases.append(kit.passed(name, 0, [Evidence(.note, "rows", "\(ids.count) row(s) of \(user.logicalName), as intended")]))
+                } else {
+                    cases.append(kit.failed(name, 0, "InjectionError",
+                                            "\(user.logicalName) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))", []))
+                }
+            } catch {
+                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+            }
+        }
+        return cases
+    }
+
+    func judgeRefusal(_ name: String, _ ex: Exchange, kit: CheckKit, viewer: String, context: RunContext, allowSuccess: Bool = false) -> CaseResult {
+        if let e = kit.errored(name, ex) { return e }
+        let status = ex.status ?? 0
+        let leaks = context.markers.foreign(in: ex.bodyText, viewer: viewer)
+        if !leaks.isEmpty { return kit.failed(name, ex.seconds, "CrossUserRead", "a hostile value returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]) }
+        if status >= 500 { return kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile value", [kit.evidence(name, ex)]) }
+        if !allowSuccess, (200..<300).contains(status) {
+            return kit.failed(name, ex.seconds, "InjectionError", "a hostile id was accepted with \(status)", [kit.evidence(name, ex)])
+        }
+        return kit.passed(name, ex.seconds)
+    }
+}

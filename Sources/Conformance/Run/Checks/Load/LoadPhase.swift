@@ -1,0 +1,218 @@
+import Foundation
+
+/// SC-008: p95 latency per endpoint under normal load. Several users at once drive every mapped
+/// operation of a resource (list, create, get, update, toggle; deletes at the end) through
+/// `concurrency` workers for `seconds`; each operation's p95 is judged against `p95Ms`. The
+/// isolation oracles stay on: every answer is scanned for other users' markers, and the
+/// database is audited afterwards, because races only show under concurrency.
+struct LoadPhase: BuiltInCheck {
+    struct Parameters: Sendable {
+        var seconds = 5.0
+        var concurrency = 16
+        var p95Ms = 200.0
+        var users = 4
+        /// Objects each worker creates before the clock starts, so per-object operations have
+        /// something to act on from the first request.
+        var seedPerWorker = 2
+
+        init(_ p: JSONObject) {
+            if let v = p["seconds"]?.numberValue { seconds = v }
+            if let v = p["concurrency"]?.intValue { concurrency = v }
+            if let v = p["p95Ms"]?.numberValue { p95Ms = v }
+            if let v = p["users"]?.intValue { users = v }
+        }
+
+        /// Each request's bound: generous against the budget (so a slow answer is measured, not
+        /// cut), yet short enough that a hung one cannot stretch the phase much.
+        func requestTimeout(target: Double) -> Double { min(target, max(2, p95Ms / 1000 * 25)) }
+    }
+
+    static let loopOperations: [Operation] = [.list, .create, .get, .update, .toggle]
+
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("load", "the target maps no such resource")] }
+        let params = Parameters(input.parameters)
+        var users = Array(input.identities.prefix(max(1, params.users)))
+        guard !users.isEmpty else { return [kit.skipped("load", "the scenario names no user to load the API with")] }
+        let cycle = Self.loopOperations.filter { resource.routes[$0] != nil }
+        guard !cycle.isEmpty else { return [kit.skipped("load", "the target maps none of \(resource.name)'s list, create, get, update or toggle")] }
+        users = await LoadTokens(context: context).fresh(users, lasting: params.seconds + 60)
+        let names = Dictionary(users.map { ($0.id, $0.logicalName) }, uniquingKeysWith: { a, _ in a })
+        var cases: [CaseResult] = []
+
+        // Workers are spread over the users round-robin; each starts with objects of its own.
+        let timeout = params.requestTimeout(target: context.target.requestTimeout)
+        let workers = (0..<params.concurrency).map { i in
+            LoadWorker(context: context, resource: resource, user: users[i % users.count], names: names, cycle: cycle, timeout: timeout)
+        }
+        let seeds = await seed(workers, perWorker: resource.routes[.create] == nil ? 0 : params.seedPerWorker, kit: kit, resource: resource)
+        let failedSetup = Dictionary(grouping: seeds.enumerated().filter { $0.element.failed > 0 }, by: { workers[$0.offset].user.logicalName })
+        for (name, list) in failedSetup.sorted(by: { $0.key < $1.key }) {
+            let example = list.first?.element.example.map { [kit.evidence("create as \(name)", $0)] } ?? []
+            cases.append(kit.failed("\(name) creates \(resource.name) before the load phase", 0, "SetupFailed",
+                                    "\(list.reduce(0) { $0 + $1.element.failed }) create(s) as \(name) failed; its workers have fewer objects to act on",
+                                    example))
+        }
+
+        // The timed loop, then the deletes of what it created.
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .nanoseconds(Int64(params.seconds * 1e9))
+        let loop = await withTaskGroup(of: (Int, LoadObservations).self) { group in
+            for (i, w) in workers.enumerated() {
+                let seed = seeds[i].ids
+                group.addTask { (i, await w.run(seed: seed, until: deadline)) }
+            }
+            var out = [LoadObservations](repeating: LoadObservations(), count: workers.count)
+            for await (i, o) in group { out[i] = o }
+            return out
+        }
+        let loopSeconds = Self.seconds(start.duration(to: clock.now))
+        var all = LoadObservations()
+        for o in loop { all.merge(o) }
+
+        var deleteSeconds = 0.0
+        if resource.routes[.delete] != nil {
+            let deleteStart = clock.now
+            let deletes = await withTaskGroup(of: LoadObservations.self) { group in
+                for (i, w) in workers.enumerated() {
+                    let ids = loop[i].created
+                    group.addTask { await w.delete(ids) }
+                }
+                var merged = LoadObservations()
+                for await o in group { merged.merge(o) }
+                return merged
+            }
+            deleteSeconds = Self.seconds(deleteStart.duration(to: clock.now))
+            all.merge(deletes)
+        }
+
+        // Judgement: one case per operation, then errors, leaks and the database audit.
+        let ops = cycle + (resource.routes[.delete] != nil ? [.delete] : [])
+        let table = LoadTable(rows: ops.map { op in
+            LoadTable.Row(label: "\(resource.name).\(op.rawValue)", histogram: all.latencies[op] ?? LatencyHistogram(),
+                          seconds: op == .delete ? deleteSeconds : loopSeconds)
+        })
+        let setting = "\(users.count) user(s), \(params.concurrency) worker(s), \(Self.figure(params.seconds)) s"
+        let figures = Evidence(.figures, "latency under load (\(setting))", table.text(budgetMs: params.p95Ms))
+        for row in table.rows {
+            cases.append(latencyCase(row, budgetMs: params.p95Ms, figures: figures, kit: kit, deletesOnly: row.label.hasSuffix(".delete")))
+        }
+        cases.append(errorsCase(all, resource: resource, seconds: loopSeconds + deleteSeconds, setting: setting, figures: figures, kit: kit))
+        cases.append(leaksCase(all, kit: kit))
+        cases.append(await auditCase(all, resource: resource, users: users, context: context, kit: kit))
+        return cases
+    }
+
+    /// Creates each worker's starting objects, all workers at once (they are independent).
+    func seed(_ workers: [LoadWorker], perWorker: Int, kit: CheckKit, resource: Resource) async -> [(ids: [String], failed: Int, example: Exchange?)] {
+        await withTaskGroup(of: (Int, [String], Int, Exchange?).self) { group in
+            for (i, w) in workers.enumerated() {
+                group.addTask {
+                    var ids: [String] = [], failed = 0
+                    var example: Exchange?
+                    for _ in 0..<perWorker {
+                        let created = await kit.create(resource, as: w.user)
+                        if let id = created?.id { ids.append(id) } else {
+                            failed += 1
+                            if example == nil { example = created?.exchange }
+                        }
+                    }
+                    return (i, ids, failed, example)
+                }
+            }
+            var out = [(ids: [String], failed: Int, example: Exchange?)](repeating: ([], 0, nil), count: workers.count)
+            for await (i, ids, failed, example) in group { out[i] = (ids, failed, example) }
+            return out
+        }
+    }
+
+    func latencyCase(_ row: LoadTable.Row, budgetMs: Double, figures: Evidence, kit: CheckKit, deletesOnly: Bool) -> CaseResult {
+        let name = "\(row.label) latency under load (p95 ≤ \(Self.figure(budgetMs)) ms)"
+        guard let s = row.histogram.summary() else {
+            let why = deletesOnly ? "the load phase created no object to delete"
+                : "no request of this operation was sent (no object to act on: the creates failed)"
+            return kit.skipped(name, why)
+        }
+        let rate = row.seconds > 0 ? Double(s.count) / row.seconds : 0
+        let detail = "p50 \(Self.ms(s.p50)), p99 \(Self.ms(s.p99)), max \(Self.ms(s.max)); \(s.count) request(s), \(s.errors) error(s), \(String(format: "%.1f", rate)) req/s"
+        if s.p95 * 1000 > budgetMs {
+            return kit.failed(name, 0, "LatencyBudget",
+                              "p95 \(Self.ms(s.p95)) exceeds the \(Self.figure(budgetMs)) ms budget (\(detail))", [figures])
+        }
+        return kit.passed(name, 0, [Evidence(.note, "verdict", "p95 \(Self.ms(s.p95)) within the \(Self.figure(budgetMs)) ms budget (\(detail))"), figures])
+    }
+
+    func errorsCase(_ all: LoadObservations, resource: Resource, seconds: Double, setting: String, figures: Evidence, kit: CheckKit) -> CaseResult {
+        let name = "no errors under load"
+        let total = all.requestCount
+        var findings: [Finding] = []
+        for problem in LoadObservations.Problem.allCases {
+            guard let t = all.problems[problem], t.count > 0 else { continue }
+            let per = t.byOperation.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\(resource.name).\($0.key.rawValue) \($0.value)" }
+            let examples = t.examples.sorted { $0.key.rawValue < $1.key.rawValue }.prefix(3)
+                .map { kit.evidence("first \(problem.rawValue) of \(resource.name).\($0.key.rawValue)", $0.value) }
+            findings.append(Finding(oracle: problem.oracle,
+                                    message: kit.context.redactor.redact("\(t.count) of \(total) request(s) under load: \(problem.rawValue) (\(per.joined(separator: ", ")))"),
+                                    evidence: examples + [figures]))
+        }
+        if findings.isEmpty {
+            return kit.passed(name, seconds, [Evidence(.note, "verdict", "\(total) request(s) from \(setting), every one answered 2xx"), figures])
+        }
+        return CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings))
+    }
+
+    func leaksCase(_ all: LoadObservations, kit: CheckKit) -> CaseResult {
+        let name = "answers under load carry only their own user's data"
+        guard all.leakCount > 0 else {
+            return kit.passed(name, 0, [Evidence(.note, "verdict", "\(all.requestCount) answer(s) scanned for other users' taint markers: none found")])
+        }
+        var findings = all.leaks
+        if all.leakCount > all.leaks.count {
+            findings.append(Finding(oracle: "CrossUserRead", message: "\(all.leakCount - all.leaks.count) more answer(s) under load held other users' markers"))
+        }
+        return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .failed(findings))
+    }
+
+    func auditCase(_ all: LoadObservations, resource: Resource, users: [Identity], context: RunContext, kit: CheckKit) async -> CaseResult {
+        let name = "database audit after load"
+        guard context.database != nil else { return kit.skipped(name, context.databaseProblem ?? "no database") }
+        let owners = Set(users.map(\.id))
+        let (result, seconds) = await CheckKit.time { () -> Result<[Finding], Error> in
+            do {
+                let audit = DatabaseAudit(context: context)
+                var findings = try await audit.findings(resource: resource, owners: owners)
+                // A create that got no answer may have stored a row nobody recorded; stray rows
+                // then prove nothing, so they are only looked for when every create was tracked.
+                if all.untrackedCreates == 0 { findings += try await audit.strayRows(resource: resource, owners: Array(owners)) }
+                return .success(findings)
+            } catch { return .failure(error) }
+        }
+        switch result {
+        case .failure(let e):
+            return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                              outcome: .error(kind: "QueryError", message: context.redactor.redact("\(e)")))
+        case .success(let raw):
+            // Objects whose last write got no answer may hold either state: not a breach by itself.
+            let findings = raw.filter { f in !all.uncertain.contains { id in f.evidence.contains { $0.title.hasSuffix(" = \(id)") } } }
+            var notes: [String] = []
+            if raw.count > findings.count { notes.append("\(raw.count - findings.count) difference(s) on objects whose last write got no answer were not counted") }
+            if all.untrackedCreates > 0 { notes.append("\(all.untrackedCreates) create(s) got no usable answer, so stray rows were not looked for") }
+            if findings.isEmpty {
+                let audited = context.ledger.entries(resource: resource.name).filter { owners.contains($0.owner) }.count
+                let text = (["\(audited) object(s) of \(users.count) user(s) match their owners' own operations"] + notes).joined(separator: "; ")
+                return kit.passed(name, seconds, [Evidence(.note, "audited", text)])
+            }
+            var out = findings
+            if !notes.isEmpty { out[0].evidence.append(Evidence(.note, "what the audit could not judge", notes.joined(separator: "; "))) }
+            return CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(out))
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+    /// 200 rather than 200.0, 0.5 stays 0.5.
+    static func figure(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}

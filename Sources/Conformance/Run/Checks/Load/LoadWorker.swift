@@ -1,0 +1,149 @@
+/// One concurrent client of the load phase: acts as one user on objects that only this worker
+/// touches, cycling through the resource's operations until the deadline. Owning its objects
+/// keeps the expected-state model exact: two workers updating the same row would race, and the
+/// ledger could not know which write landed last.
+struct LoadWorker: Sendable {
+    let context: RunContext
+    let resource: Resource
+    let user: Identity
+    /// Logical names by user id, so a leak names the users involved.
+    let names: [String: String]
+    /// Operations in the order they are sent, repeated until the deadline.
+    let cycle: [Operation]
+    /// Bound on each request: one stuck answer must not hold the phase past its duration.
+    let timeout: Double
+
+    var kit: CheckKit { CheckKit(context: context) }
+
+    /// Runs the cycle on `seed` (this worker's own objects) plus what it creates on the way.
+    func run(seed: [String], until deadline: ContinuousClock.Instant) async -> LoadObservations {
+        var obs = LoadObservations()
+        var objects = seed
+        var step = 0, next = 0
+        // With only per-object operations and nothing to work on, the loop would spin.
+        guard !cycle.isEmpty, !objects.isEmpty || cycle.contains(where: { !$0.isPerObject }) else { return obs }
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            let op = cycle[step % cycle.count]
+            step += 1
+            var id: String?
+            if op.isPerObject {
+                guard !objects.isEmpty else { continue }
+                id = objects[next % objects.count]
+                next += 1
+            }
+            let outcome = await send(op, id: id, into: &obs)
+            if let newID = outcome.created {
+                objects.append(newID)
+                obs.created.append(newID)
+            }
+            if outcome.unanswered, let id {
+                // Whether the write landed is unknown; later writes would compound the doubt.
+                objects.removeAll { $0 == id }
+                obs.uncertain.insert(id)
+            }
+        }
+        return obs
+    }
+
+    /// The end of the phase: deletes what the loop created, measured like the other operations.
+    func delete(_ ids: [String]) async -> LoadObservations {
+        var obs = LoadObservations()
+        for id in ids where !Task.isCancelled {
+            let outcome = await send(.delete, id: id, into: &obs)
+            if outcome.unanswered { obs.uncertain.insert(id) }
+        }
+        return obs
+    }
+
+    struct Outcome {
+        var created: String?
+        var unanswered = false
+    }
+
+    func send(_ op: Operation, id: String?, into obs: inout LoadObservations) async -> Outcome {
+        var body: JSONValue?
+        switch op {
+        case .create, .update: body = kit.taintedBody(resource, owner: user)
+        case .toggle:
+            // Where the API wants the new value, send the opposite of what this user last stored.
+            if let flag = resource.toggleSends, let id {
+                body = .object(JSONObject([(flag, .bool(!(knownFlag(id) ?? false)))]))
+            }
+        default: break
+        }
+        let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id,
+                                       id: id, body: body)
+        guard var request = context.resources.request(for: call) else { return Outcome() }
+        request.timeout = min(request.timeout, timeout)
+        let ex = await context.http.send(request)
+        var outcome = Outcome()
+
+        guard let status = ex.status else {
+            obs.record(op, seconds: ex.seconds, problem: .noAnswer, exchange: ex)
+            outcome.unanswered = op.writes || op == .create
+            if op == .create { obs.untrackedCreates += 1 }
+            return outcome
+        }
+        var problem: LoadObservations.Problem?
+        if status >= 500 { problem = .serverError } else if !(200..<300).contains(status) { problem = .unexpectedStatus }
+
+        // The isolation oracle stays on: whatever the status, another user's marker is a leak.
+        let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
+        if !leaks.isEmpty {
+            let owners = Set(leaks.map(\.owner)).map { names[$0] ?? $0 }.sorted()
+            let label = "\(resource.name).\(op.rawValue)"
+            obs.leak(Finding(oracle: "CrossUserRead",
+                             message: context.redactor.redact("under load, \(user.logicalName)'s \(label) answer (status \(status)) held \(leaks.count) marker(s) of \(owners.joined(separator: ", "))"),
+                             evidence: [kit.evidence("\(user.logicalName) \(label) under load", ex)]))
+        }
+
+        if problem == nil {
+            outcome.created = record(op, id: id, body: body, exchange: ex, problem: &problem, obs: &obs)
+        }
+        obs.record(op, seconds: ex.seconds, problem: problem, exchange: ex)
+        return outcome
+    }
+
+    /// Keeps the expected-state model in step with this user's own successful operations, so the
+    /// audit after the phase can tell a silent cross-user change from one of ours.
+    func record(_ op: Operation, id: String?, body: JSONValue?, exchange ex: Exchange,
+                problem: inout LoadObservations.Problem?, obs: inout LoadObservations) -> String? {
+        let fields = Dictionary(body?.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
+        let observed = context.resources.object(in: ex.json, resource)
+        switch op {
+        case .create:
+            guard let idValue = observed?["id"] else {
+                problem = .noID
+                obs.untrackedCreates += 1
+                return nil
+            }
+            let newID = ResourceClient.idText(idValue)
+            var stored = fields
+            if let flag = observed?[resource.completedField] { stored[resource.completedField] = flag }
+            context.ledger.created(resource: resource.name, id: newID, owner: user.id, fields: stored)
+            return newID
+        case .update:
+            if let id { context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: fields) }
+        case .toggle:
+            guard let id else { return nil }
+            if let flag = observed?[resource.completedField] {
+                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: flag])
+            } else if let sent = resource.toggleSends.flatMap({ fields[$0] }) {
+                // An answer without the object (204): the flag is what was sent...
+                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: sent])
+            } else if let was = knownFlag(id) {
+                // ...or, for a bodiless toggle, the opposite of what it was.
+                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: .bool(!was)])
+            }
+        case .delete:
+            if let id { context.ledger.deleted(resource: resource.name, id: id, by: user.id) }
+        case .list, .get:
+            break
+        }
+        return nil
+    }
+
+    func knownFlag(_ id: String) -> Bool? {
+        context.ledger.entry(resource: resource.name, id: id)?.fields[resource.completedField]?.boolValue
+    }
+}

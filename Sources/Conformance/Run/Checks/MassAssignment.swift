@@ -1,0 +1,67 @@
+/// Mass assignment: an owner field (`user_id`, `userId`, `owner_id`) naming another user, put in
+/// create and update bodies. Whatever the API answers, the database must show the row owned by
+/// the caller.
+struct MassAssignment: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let resource = input.resource() else { return [kit.skipped("mass assignment", "the target maps no such resource")] }
+        let users = input.identities
+        guard users.count >= 2 else { return [kit.skipped("mass assignment", "needs two users in the scenario")] }
+        guard let db = context.database else { return [kit.skipped("mass assignment", context.databaseProblem ?? "no database")] }
+        let victim = users[0], caller = users[1]
+        let ownerFields = input.parameters["ownerFields"]?.arrayValue?.compactMap(\.stringValue) ?? ["user_id", "userId", "owner_id", "owner"]
+        var cases: [CaseResult] = []
+
+        for op in [Operation.create, .update] where resource.routes[op] != nil {
+            let name = "\(caller.logicalName) \(op.rawValue)s a \(resource.name) naming \(victim.logicalName) as its owner"
+            var targetID: String?
+            if op == .update {
+                guard let own = await kit.create(resource, as: caller), let id = own.id else {
+                    cases.append(kit.failed(name, 0, "SetupFailed", "could not create an object to update", [])); continue
+                }
+                targetID = id
+            }
+            guard var body = kit.taintedBody(resource, owner: caller).objectValue else { continue }
+            for f in ownerFields { body[f] = .string(victim.id) }
+            let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(caller), pathUserID: caller.id,
+                                           id: targetID, body: .object(body))
+            guard let ex = await context.resources.send(call) else { continue }
+            if let e = kit.errored(name, ex) { cases.append(e); continue }
+            let status = ex.status ?? 0
+            guard (200..<300).contains(status) else {
+                // Refusing the body is a fine answer; the row must then not exist under the victim.
+                cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])); continue
+            }
+            let id = targetID ?? context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText)
+            guard let id else {
+                cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the \(op.rawValue) answered \(status) without an id", [kit.evidence(name, ex)])); continue
+            }
+            if op == .create {
+                let fields = Dictionary(body.pairs.filter { resource.textFields.contains($0.key) }.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+                context.ledger.created(resource: resource.name, id: id, owner: caller.id, fields: fields)
+            }
+            do {
+                let row = try await db.row(of: resource, id: id)
+                let owner = row?["owner"]?.plainText
+                let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
+                                    context.redactor.redact(row.map(JSONWriter.pretty) ?? "(no row)"))
+                if row == nil {
+                    cases.append(kit.failed(name, ex.seconds, "LostWrite",
+                                            "the \(op.rawValue) answered \(status) but no row with \(resource.idColumn) = \(id) is in \(resource.qualifiedTable)",
+                                            [kit.evidence(name, ex)]))
+                } else if owner == caller.id {
+                    cases.append(kit.passed(name, ex.seconds, [rows]))
+                } else {
+                    cases.append(kit.failed(name, ex.seconds, "MassAssignment",
+                                            "the row is owned by \(owner == victim.id ? victim.logicalName + " (the id put in the body)" : owner ?? "nobody"), not by the caller \(caller.logicalName)",
+                                            [kit.evidence(name, ex), rows]))
+                }
+            } catch {
+                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
+                                        outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+            }
+        }
+        return cases
+    }
+}

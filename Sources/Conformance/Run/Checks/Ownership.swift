@@ -1,0 +1,36 @@
+/// Every row of every owned table references a user that exists in Better Auth's user table.
+struct Ownership: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let db = context.database else { return [kit.skipped("ownership", context.databaseProblem ?? "no database")] }
+        do {
+            let tables = try await db.ownedTables(target: context.target)
+            if tables.isEmpty { return [kit.failed("owned tables", 0, "SpecMismatch", "no table references \(context.target.authTables.userTable) and the target names none that exists", [])] }
+            var cases: [CaseResult] = []
+            for t in tables {
+                let name = "every row of \(t.displayName) belongs to an existing user"
+                let (rows, seconds) = await CheckKit.time { try? await db.read("""
+                    SELECT count(*) AS orphans, count(*) FILTER (WHERE o.\(SQLName.quote(t.ownerColumn)) IS NULL) AS unowned
+                    FROM \(t.qualified) o
+                    WHERE o.\(SQLName.quote(t.ownerColumn)) IS NULL
+                       OR NOT EXISTS (SELECT 1 FROM \(context.target.authTables.userTable) u WHERE u.id::text = o.\(SQLName.quote(t.ownerColumn))::text)
+                    """) }
+                guard let row = rows?.first else {
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: "QueryError", message: "could not read \(t.displayName)")))
+                    continue
+                }
+                let orphans = row["orphans"]?.intValue ?? 0
+                if orphans == 0 {
+                    cases.append(kit.passed(name, seconds, [Evidence(.note, "owner column", "\(t.displayName).\(t.ownerColumn)\(t.hasForeignKey ? " (foreign key to the user table)" : " (no foreign key)")")]))
+                } else {
+                    cases.append(kit.failed(name, seconds, "OrphanRow",
+                                            "\(orphans) row(s) of \(t.displayName) reference no user in \(context.target.authTables.userTable) (\(row["unowned"]?.intValue ?? 0) with no owner at all)", []))
+                }
+            }
+            return cases
+        } catch {
+            return [CaseResult(name: "ownership", criterion: "", file: "", seconds: 0, outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// Routes nobody named: every route the API publishes in OpenAPI is probed without credentials,
+/// with broken ones, across users where it takes an id, and by each user with their own ids while
+/// scanning for other users' markers. Routes the target does not map are listed by name.
+struct UnnamedRoutes: BuiltInCheck {
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        guard let path = context.target.openAPIPath else { return [kit.skipped("routes in OpenAPI", "the target says the API publishes no OpenAPI")] }
+        let docEx = await context.http.send("GET", Target.join(context.target.apiURL, path))
+        if let e = kit.errored("routes in OpenAPI", docEx) { return [e] }
+        guard docEx.status == 200, let doc = docEx.json else {
+            return [kit.skipped("routes in OpenAPI", "\(path) answered \(docEx.status ?? 0): routes nobody named cannot be discovered")]
+        }
+        let routes = OpenAPI.routes(in: doc)
+        let resource = input.resource()
+        let users = input.identities
+        guard let owner = users.first else { return [kit.skipped("routes in OpenAPI", "the scenario names no user")] }
+        let other = users.dropFirst().first
+        var publicRoutes = Set(context.target.publicRoutes.map { $0.uppercased() })
+        for p in input.parameters["publicRoutes"]?.arrayValue?.compactMap(\.stringValue) ?? [] { publicRoutes.insert(p.uppercased()) }
+
+        // Objects to aim at: one per user, tainted.
+        var objectOf: [String: String] = [:]
+        if let resource {
+            for u in users.prefix(2) { if let c = await kit.create(resource, as: u), let id = c.id { objectOf[u.id] = id } }
+        }
+        var cases: [CaseResult] = []
+        let mapped = Set((context.target.resources.values.flatMap { r in r.routes.values.map { normalise($0.description) } }))
+        let unmapped = routes.filter { !mapped.contains(normalise($0.description)) }
+        cases.append(kit.passed("routes the target does not map", 0,
+                                [Evidence(.note, "\(unmapped.count) of \(routes.count) route(s) not mapped", unmapped.map(\.description).joined(separator: "\n"))]))
+
+        for route in routes {
+            let key = "\(route.method) \(route.path)".uppercased()
+            let isPublic = publicRoutes.contains(key)
+            func url(user: Identity, objectOwner: Identity) -> String {
+                var p = route.path
+                for param in route.parameters {
+                    let value = param.lowercased().contains("user") ? user.id : (objectOf[objectOwner.id] ?? "1")
+                    p = p.replacingOccurrences(of: "{\(param)}", with: URLPath.escape(value))
+                }
+                return Target.join(context.target.apiURL, p)
+            }
+            let body: [UInt8]? = ["POST", "PUT", "PATCH"].contains(route.method) && resource != nil
+                ? HTTPSession.jsonBody(kit.taintedBody(resource!, owner: owner)) : nil
+            let headers = body == nil ? [] : [HTTPHeaderValue.json]
+
+            // Without credentials, and with a malformed header.
+            for (label, auth) in [("without credentials", nil), ("with a malformed token", "Bearer not-a-token")] as [(String, String?)] {
+                let name = "\(route.description) \(label)"
+                var hs = headers.map { $0.header }
+                if let auth { hs.append(.init("Authorization", auth)) }
+                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: hs, body: body)
+                if let e = kit.errored(name, ex) { cases.append(e); continue }
+                let status = ex.status ?? 0
+                let leaks = context.markers.found(in: ex.bodyText)
+                if !leaks.isEmpty {
+                    cases.append(kit.failed(name, ex.seconds, "UnauthenticatedAccess", "answered \(status) \(label) and returned \(leaks.count) marker(s) of the run's users", [kit.evidence(name, ex)]))
+                } else if (200..<300).contains(status), route.method != "GET" {
+                    cases.append(kit.failed(name, ex.seconds, "UnauthenticatedAccess", "a \(route.method) \(label) answered \(status): it can change data without a user", [kit.evidence(name, ex)]))
+                } else if (200..<300).contains(status) {
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .passed,
+                                            evidence: [Evidence(.note, "public", isPublic ? "declared public by the target" : "answers without credentials but returned no user data (health, docs?)")]))
+                } else {
+                    cases.append(kit.passed(name, ex.seconds))
+                }
+            }
+
+            // Across users: the other user's token aimed at the owner's object or path.
+            if let other, !route.parameters.isEmpty, !isPublic {
+                let name = "\(route.description) as \(other.logicalName) on \(owner.logicalName)'s ids"
+                var hs = headers.map { $0.header }
+                if let auth = other.authorization { hs.append(.init("Authorization", auth)) }
+                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: hs, body: body)
+                if let e = kit.errored(name, ex) { cases.append(e) }
+                else {
+                    let status = ex.status ?? 0
+                    let leaks = context.markers.foreign(in: ex.bodyText, viewer: other.id)
+                    if !leaks.isEmpty || (200..<300).contains(status) {
+                        cases.append(kit.failed(name, ex.seconds, route.method == "GET" ? "CrossUserRead" : "CrossUserWrite",
+                                                "answered \(status) to another user's ids\(leaks.isEmpty ? "" : " with \(leaks.count) of their marker(s)")", [kit.evidence(name, ex)]))
+                    } else {
+                        cases.append(kit.passed(name, ex.seconds))
+                    }
+                }
+            }
+
+            // Readable routes called by each user with their own ids: no other user's markers.
+            if route.method == "GET" {
+                for u in users.prefix(2) {
+                    let name = "\(route.description) as \(u.logicalName) shows only \(u.logicalName)'s data"
+                    let hs = u.authorization.map { [HTTPHeaderValue.bearer($0).header] } ?? []
+                    let ex = await context.http.send("GET", url(user: u, objectOwner: u), headers: hs)
+                    if let e = kit.errored(name, ex) { cases.append(e); continue }
+                    let leaks = context.markers.foreign(in: ex.bodyText, viewer: u.id)
+                    cases.append(leaks.isEmpty ? kit.passed(name, ex.seconds)
+                                 : kit.failed(name, ex.seconds, "CrossUserRead", "returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]))
+                }
+            }
+        }
+        return cases
+    }
+
+    /// `GET /api/{user_id}/tasks/{task_id}` and `GET /api/{userId}/tasks/{id}` are the same route.
+    func normalise(_ route: String) -> String {
+        var out = ""
+        var inParam = false
+        for c in route {
+            if c == "{" { inParam = true; out += "{}" } else if c == "}" { inParam = false } else if !inParam { out.append(c) }
+        }
+        return out.uppercased()
+    }
+}
+
+import ConformanceHTTP
+
+/// Headers the route probes send.
+enum HTTPHeaderValue {
+    case json
+    case bearer(String)
+
+    var header: HTTPHeader {
+        switch self {
+        case .json: return HTTPHeader("Content-Type", "application/json")
+        case .bearer(let t): return HTTPHeader("Authorization", "Bearer \(t)")
+        }
+    }
+}
