@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["ConformanceHTTP"], exclude: ["edge_server.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["ConformancePostgres"]),
         .testTarget(name: "CryptoTests", dependencies: ["ConformanceCrypto"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance"],
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "ConformanceHTTP", "ConformancePostgres", "ConformanceCrypto"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 @testable import Conformance
+import ConformanceHTTP
 import ConformanceCrypto
 import Foundation
 import Testing
@@ -412,5 +413,105 @@ extension TokenForgeTests {
             let rows = [Self.row(id: "m", privateKey: .string(Self.privateJWKJSON(pair)), publicX: other.publicJWK.x)]
             #expect(SigningKeyRecovery.recover(rows: rows, secrets: .init(legacy: nil), kid: nil).failureReason?.contains("does not belong") == true)
         }
+    }
+}
+
+/// The impostor verdicts, judged on canned answers from a scripted identity provider.
+extension TokenForgeTests {
+    struct ScriptedIdentities: IdentityProvider {
+        /// (status, JSON body) per attempted (email, password).
+        let signInAnswer: @Sendable (String, String) -> (Int, String)
+        let signUpAnswer: @Sendable (String, String) -> (Int, String)
+
+        static func exchange(_ answer: (Int, String)) -> Exchange {
+            let req = HTTPRequest(method: "POST", url: "http://auth.test/api/auth/x")
+            let res = HTTPResponse(status: answer.0, headers: [HTTPHeader("Content-Type", "application/json")],
+                                   body: Array(answer.1.utf8), effectiveURL: req.url)
+            return Exchange(request: req, response: res, transportError: nil, seconds: 0.01)
+        }
+
+        func create(logicalName: String, email: String, password: String, name: String) async throws -> Identity {
+            throw IdentityError(message: "not scripted", exchange: nil, unreachable: false)
+        }
+        func signIn(_ identity: Identity) async -> (Exchange, Identity?) { (Self.exchange(signInAnswer(identity.email, identity.password)), nil) }
+        func refreshToken(_ identity: Identity) async -> (Exchange?, Identity) { (nil, identity) }
+        func attemptSignIn(email: String, password: String) async -> Exchange { Self.exchange(signInAnswer(email, password)) }
+        func attemptSignUp(email: String, password: String, name: String) async -> Exchange { Self.exchange(signUpAnswer(email, password)) }
+    }
+
+    static let bob = "bobid0000000000000000000000000000"
+
+    static func runImpostors(_ provider: ScriptedIdentities) async throws -> [String: CaseResult] {
+        let http = HTTPSession(client: try HTTPClient(), timeout: 5)
+        let target = Target(authURL: "http://auth.test", apiURL: "http://api.test", databaseURL: nil)
+        let context = RunContext(runID: "rtest", target: target, options: RunOptions(), redactor: Redactor(), http: http,
+                                 identities: provider, betterAuth: nil, database: nil, databaseProblem: nil, environment: [:])
+        var scope = ScenarioScope(context: context)
+        for (name, id) in [("alice", "aliceid000000000000000000000000"), ("bob", bob)] {
+            scope.users[name] = Identity(logicalName: name, id: id, email: "\(name)-x@rtest.conformance.test", name: name,
+                                         password: "Cf-genuine-password-\(name)", signUp: ScriptedIdentities.exchange((200, "{}")))
+        }
+        let cases = await IdentityImpostors().run(CheckInput(context: context, scope: scope, parameters: JSONObject()))
+        return Dictionary(cases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func oracles(_ c: CaseResult?) -> [String] {
+        guard case .failed(let fs)? = c?.outcome else { return [] }
+        return fs.map(\.oracle)
+    }
+
+    @Test("an auth server like Better Auth: every impostor attempt passes")
+    func impostorsRefused() async throws {
+        let cases = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, _ in (401, #"{"code":"INVALID_EMAIL_OR_PASSWORD"}"#) },
+            signUpAnswer: { _, _ in (422, #"{"code":"USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"}"#) }))
+        #expect(cases.count == 3)
+        #expect(cases.values.allSatisfy { $0.outcome.label == "passed" })
+        // B (the second user) is the one impersonated; the case variant keeps the domain.
+        #expect(cases["sign-in as bob with a wrong password"] != nil)
+        #expect(IdentityImpostors.caseVariant("bob-x@rtest.conformance.test") == "BOB-X@rtest.conformance.test")
+    }
+
+    @Test("a token for a wrong password fails as ImpostorSignIn")
+    func tokenForAnyPassword() async throws {
+        let cases = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, _ in (200, #"{"token":"sessiontoken-for-anyone-123456","user":{"id":"\#(Self.bob)"}}"#) },
+            signUpAnswer: { _, _ in (422, "{}") }))
+        #expect(Self.oracles(cases["sign-in as bob with a wrong password"]) == ["ImpostorSignIn"])
+    }
+
+    @Test("a 200 without any token on a wrong password is not a finding")
+    func okWithoutToken() async throws {
+        let cases = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, _ in (200, #"{"error":"invalid credentials"}"#) }, signUpAnswer: { _, _ in (422, "{}") }))
+        #expect(cases["sign-in as bob with a wrong password"]?.outcome.label == "passed")
+    }
+
+    @Test("a second sign-up answered with B's id fails as ImpostorSignUp")
+    func signUpReturnsVictim() async throws {
+        let cases = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, _ in (401, "{}") },
+            signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"\#(Self.bob)"}}"#) }))
+        #expect(Self.oracles(cases["sign-up again with bob's email"]) == ["ImpostorSignUp"])
+        #expect(Self.oracles(cases["sign-up again with bob's email in upper case"]) == ["ImpostorSignUp"])
+    }
+
+    @Test("a synthetic user (Better Auth 1.5+ with verification) passes; an overwritten password fails")
+    func syntheticUserVersusOverwrite() async throws {
+        let synthetic = ScriptedIdentities(
+            signInAnswer: { _, _ in (401, "{}") },
+            signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"syntheticid00000000000000000000"}}"#) })
+        let ok = try await Self.runImpostors(synthetic)
+        #expect(ok["sign-up again with bob's email"]?.outcome.label == "passed")
+
+        // The sign-up looked harmless, but B's email now opens with the impostor's password.
+        let overwrite = ScriptedIdentities(
+            signInAnswer: { _, password in
+                password.hasPrefix("Wrong-") ? (401, "{}") : (200, #"{"token":"sessiontoken-overwritten-12345","user":{"id":"\#(Self.bob)"}}"#)
+            },
+            signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"otherid0000000000000000000000"}}"#) })
+        let bad = try await Self.runImpostors(overwrite)
+        #expect(Self.oracles(bad["sign-up again with bob's email"]) == ["ImpostorSignUp"])
+        #expect(bad["sign-in as bob with a wrong password"]?.outcome.label == "passed")
     }
 }

@@ -77,7 +77,16 @@ public struct Runner: Sendable {
                                  environment: environment)
         if let p = databaseProblem { context.note(p) }
 
-        let suites = await runScenarios(scenarios, context: context, progress: progress)
+        // A load phase measures latency: it runs alone, after everything else, so that other
+        // scenarios' traffic does not inflate its figures.
+        let exclusive = scenarios.filter(\.runsAlone)
+        var suites = await runScenarios(scenarios.filter { !$0.runsAlone }, context: context, progress: progress)
+        for scenario in exclusive where !Task.isCancelled {
+            suites += await runScenarios([scenario], context: context, progress: progress)
+        }
+        suites.sort { a, b in
+            (scenarios.firstIndex { $0.id == a.scenarioID } ?? 0) < (scenarios.firstIndex { $0.id == b.scenarioID } ?? 0)
+        }
 
         if !options.keep, let db = database {
             let ids = await context.pool.createdIdentities.map(\.id)
@@ -141,5 +150,12 @@ public struct Runner: Sendable {
             out.append(("database TLS", db.connection.tls.inUse ? "\(db.connection.tls.version ?? "TLS") (sslmode \(db.connection.tls.sslmode ?? "?"))" : "not in use"))
         }
         return out.map { ($0.0, redactor.redact($0.1)) }
+    }
+}
+
+extension Scenario {
+    /// Scenarios whose figures other traffic would distort.
+    var runsAlone: Bool {
+        steps.contains { if case .check(let c) = $0.kind { return c.check == "load" }; return false }
     }
 }

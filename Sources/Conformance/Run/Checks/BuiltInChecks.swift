@@ -11,5 +11,13 @@ enum BuiltInChecks {
         "concurrency": Concurrency(),
         "injection": Injection(),
         "unnamedRoutes": UnnamedRoutes(),
+        "betterAuthProtocol": BetterAuthProtocol(),
+        "betterAuthAccounts": BetterAuthAccounts(),
+        "foreignPasswordHashes": ForeignPasswordHashes(),
+        "jwtSignatures": JWTSignatures(),
+        "customAuthRoutes": CustomAuthRoutes(),
+        "neonDatabase": NeonDatabase(),
+        "betterAuthSchema": BetterAuthSchema(),
+        "rowsInDatabase": RowsInDatabase(),
     ]
 }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Conformance
+
+/// The harness's own accuracy: run the pack against the reference app with each planted fault and
+/// assert that the right criterion fails with the right oracle; against the clean app, nothing.
+/// The harness knows nothing of these faults — only this test does.
+@Suite(.serialized) struct DetectionTests {
+    struct Expectation: Sendable, CustomStringConvertible {
+        var fault: String
+        var criterion: String
+        var oracles: Set<String>   // at least one of these must fire for the criterion
+        var description: String { fault }
+    }
+
+    static let expectations: [Expectation] = [
+        .init(fault: "list-unfiltered", criterion: "SC-004", oracles: ["CrossUserRead"]),
+        .init(fault: "get-no-owner-check", criterion: "SC-004", oracles: ["CrossUserRead"]),
+        .init(fault: "update-no-owner-check", criterion: "SC-004", oracles: ["CrossUserWrite", "SilentWrite"]),
+        .init(fault: "delete-no-owner-check", criterion: "SC-004", oracles: ["SilentWrite"]),
+        .init(fault: "toggle-no-owner-check", criterion: "SC-004", oracles: ["CrossUserWrite"]),
+        .init(fault: "trust-path-user", criterion: "SC-004", oracles: ["CrossUserRead"]),
+        .init(fault: "owner-from-body", criterion: "SC-004", oracles: ["MassAssignment"]),
+        .init(fault: "skip-signature", criterion: "SC-003", oracles: ["ForgedTokenAccepted"]),
+        .init(fault: "accept-alg-none", criterion: "SC-003", oracles: ["ForgedTokenAccepted"]),
+        .init(fault: "skip-exp", criterion: "SC-003", oracles: ["ForgedTokenAccepted"]),
+        .init(fault: "accept-hs256-secret", criterion: "SC-003", oracles: ["ForgedTokenAccepted"]),
+        .init(fault: "unprotected-route", criterion: "SC-003", oracles: ["UnauthenticatedAccess"]),
+        .init(fault: "global-current-user", criterion: "SC-004", oracles: ["CrossUserRead"]),
+    ]
+
+    @Test(arguments: expectations)
+    func plantedFaultFailsItsCriterion(_ e: Expectation) async throws {
+        let api = try ReferenceStack.ExtraAPI(faults: [e.fault])
+        defer { api.stop() }
+        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios())
+        let failures = Harness.failures(result)
+        let fired = failures[e.criterion] ?? []
+        #expect(!fired.isDisjoint(with: e.oracles), "\(e.fault): \(e.criterion) fired \(fired.sorted()); all: \(failures)")
+        #expect(result.exitStatus == 1, "\(e.fault): exit \(result.exitStatus)\n\(Harness.describe(result))")
+    }
+
+    @Test func skipExpIsCaughtByTheExpiredTokenProbe() async throws {
+        let api = try ReferenceStack.ExtraAPI(faults: ["skip-exp"])
+        defer { api.stop() }
+        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-003"]))
+        let failed = result.allCases.filter { $0.outcome.label == "failed" }.map(\.name)
+        #expect(failed.contains { $0.lowercased().contains("expired") }, "\(failed)")
+        #expect(failed.allSatisfy { $0.lowercased().contains("expired") }, "only the expired probe should fail: \(failed)")
+    }
+
+    @Test func cleanAppRaisesNoAlarm() async throws {
+        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-003", "SC-004", "SC-005", "SC-007", "SC-010"]))
+        #expect(result.count("failed") == 0, "\(Harness.describe(result))")
+        #expect(result.count("error") == 0, "\(Harness.describe(result))")
+        #expect(result.count("passed") > 150)
+    }
+
+    /// Issue 4: "not a single false alarm in 20 consecutive runs" of the matrix.
+    @Test func matrixHasNoFalseAlarmInTwentyRuns() async throws {
+        let target = try Harness.target()
+        let pack = try Harness.scenarios(criteria: ["SC-004"])
+        for run in 1...20 {
+            let result = try await Harness.run(target, pack)
+            #expect(result.count("failed") == 0 && result.count("error") == 0, "run \(run): \(Harness.describe(result))")
+            if result.count("failed") + result.count("error") > 0 { break }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+@testable import Conformance
+
+/// Runs the harness in-process against a reference API and summarises what failed.
+enum Harness {
+    static var packPath: String { ReferenceStack.root + "/scenarios/phase2" }
+
+    static func target(apiURL: String? = nil, targetFile: String? = nil) throws -> Target {
+        let stack = try ReferenceStack.shared()
+        var env = stack.values
+        if let apiURL { env["API_URL"] = apiURL }
+        return try TargetLoader(environment: env).load(file: targetFile.map { ReferenceStack.root + "/" + $0 }, overrides: .init())
+    }
+
+    static func scenarios(criteria: Set<String> = [], excludingLoad: Bool = true) throws -> [Scenario] {
+        var s = Plan.Selection()
+        s.criteria = criteria
+        return Plan.select(try ScenarioLoader.load(paths: [packPath]), s).filter { !excludingLoad || !$0.runsAlone }
+    }
+
+    static func run(_ target: Target, _ scenarios: [Scenario], redactor: Redactor = Redactor(), keep: Bool = false) async throws -> RunResult {
+        var options = RunOptions()
+        options.jobs = 4
+        options.keep = keep
+        return try await Runner(target: target, options: options, environment: try ReferenceStack.shared().values, redactor: redactor)
+            .run(scenarios) { _ in }
+    }
+
+    /// criterion → oracles that fired (errors as "error:KIND").
+    static func failures(_ r: RunResult) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for c in r.allCases {
+            switch c.outcome {
+            case .failed(let fs): for f in fs { out[c.criterion, default: []].insert(f.oracle) }
+            case .error(let kind, _): out[c.criterion, default: []].insert("error:\(kind)")
+            default: break
+            }
+        }
+        return out
+    }
+
+    static func describe(_ r: RunResult) -> String {
+        r.allCases.compactMap { c -> String? in
+            switch c.outcome {
+            case .failed(let fs): return "\(c.criterion) \(c.name): " + fs.map { "[\($0.oracle)] \($0.message)" }.joined(separator: " ")
+            case .error(let k, let m): return "\(c.criterion) \(c.name): error \(k) \(m)"
+            default: return nil
+            }
+        }.prefix(20).joined(separator: "\n")
+    }
+
+    static func binary() -> String {
+        ProcessInfo.processInfo.environment["CONFORMANCE_BIN"] ?? ReferenceStack.root + "/.build/debug/conformance"
+    }
+}

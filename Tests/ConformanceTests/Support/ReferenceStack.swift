@@ -1,0 +1,88 @@
+import Foundation
+@testable import Conformance
+
+/// The embedded reference app, as the integration tests use it. `scripts/test` starts one stack
+/// for the whole run (`scripts/services run -- swift test` exports REFERENCE_ENV_FILE); a bare
+/// `swift test` starts its own the first time a test needs it and stops it at exit.
+enum ReferenceStack {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    struct Stack: Sendable {
+        var envFile: String
+        var values: [String: String]
+        var authURL: String { values["BETTER_AUTH_URL"] ?? "" }
+        var apiURL: String { values["API_URL"] ?? "" }
+        var databaseURL: String { values["DATABASE_URL"] ?? "" }
+        var secret: String { values["BETTER_AUTH_SECRET"] ?? "" }
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    private static let started = Locked<Stack?>(nil)
+    private static let owned = Locked<String?>(nil)
+
+    /// Stops a stack this process started itself (best effort, at exit).
+    static func stopOwned() {
+        guard let envFile = owned.current else { return }
+        _ = try? run(["scripts/services", "down", "--env-file", envFile])
+    }
+
+    static func shared() throws -> Stack {
+        try started.withLock { current in
+            if let current { return current }
+            let envFile: String
+            if let given = ProcessInfo.processInfo.environment["REFERENCE_ENV_FILE"], FileManager.default.fileExists(atPath: given) {
+                envFile = given
+            } else {
+                envFile = NSTemporaryDirectory() + "conformance-tests-\(getpid()).env"
+                try run(["scripts/services", "up", "--env-file", envFile])
+                owned.withLock { $0 = envFile }
+                atexit { ReferenceStack.stopOwned() }
+            }
+            let stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
+            current = stack
+            return stack
+        }
+    }
+
+    /// One more API on the shared database and auth server, with faults or another shape.
+    final class ExtraAPI: Sendable {
+        let url: String
+        let outFile: String
+
+        init(faults: [String], shape: String = "official") throws {
+            let stack = try ReferenceStack.shared()
+            outFile = NSTemporaryDirectory() + "conformance-api-\(UUID().uuidString).env"
+            try ReferenceStack.run(["scripts/services", "api", "--env-file", stack.envFile, "--out", outFile,
+                                    "--faults", faults.joined(separator: ","), "--shape", shape])
+            guard let u = try DotEnv.load(path: outFile)["API_URL"] else { throw Failure(description: "no API_URL in \(outFile)") }
+            url = u
+        }
+
+        func stop() { _ = try? ReferenceStack.run(["scripts/services", "api-down", "--out", outFile]) }
+    }
+
+    @discardableResult
+    static func run(_ args: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        if let environment { p.environment = environment }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let out = String(decoding: data, as: UTF8.self)
+        if p.terminationStatus != 0, args.first == "scripts/services" {
+            throw Failure(description: "\(args.joined(separator: " ")) exited \(p.terminationStatus): \(out)")
+        }
+        return (p.terminationStatus, out)
+    }
+}
