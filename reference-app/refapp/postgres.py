@@ -50,7 +50,10 @@ def _free_port() -> int:
 
 
 def _run(cmd: list[str], what: str) -> None:
-    result = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    try:
+        result = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    except FileNotFoundError as error:
+        raise ClusterError(f"{what}: {error.filename} not found") from None
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()
         raise ClusterError(f"{what} failed (exit {result.returncode}):\n{output}")
@@ -85,7 +88,13 @@ class Cluster:
         self.root.mkdir(mode=0o700)
         self.socket_dir.mkdir(mode=0o700)
         if os.geteuid() == 0:
-            server = pwd.getpwnam("postgres")
+            try:
+                server = pwd.getpwnam("postgres")
+            except KeyError:
+                raise ClusterError(
+                    "running as root needs the `postgres` user to run the server "
+                    "(the `postgresql` package creates it; run scripts/setup)"
+                ) from None
             for path in (self.root, self.socket_dir):
                 os.chown(path, server.pw_uid, server.pw_gid)
         _run(
@@ -115,7 +124,7 @@ class Cluster:
                 "full_page_writes": "off",
             }
             options = " ".join(f"-c {k}={v}" for k, v in settings.items())
-            result = subprocess.run(
+            result = subprocess.run(  # not _run: a port clash is retried, not fatal
                 _as_server_user([
                     str(bin_dir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
                     "-o", options, "-w", "-t", "30", "start",

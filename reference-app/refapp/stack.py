@@ -33,7 +33,7 @@ from .settings import ConfigError, parse_faults, parse_shape
 
 APP_DIR = Path(__file__).resolve().parent.parent  # reference-app/
 MARKER = ".conformance-reference"  # proves a folder is ours before anything is deleted
-START_TIMEOUT = 30.0
+START_TIMEOUT = 45.0
 STOP_TIMEOUT = 5.0
 
 # Variables that would steer a child away from the stack it belongs to.
@@ -123,9 +123,13 @@ def _log_tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
+# No proxy from the environment for loopback health checks.
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with _LOCAL.open(url, timeout=2) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -306,6 +310,7 @@ def run(cmd: list[str], faults: str, shape: str) -> int:
     folder = Path(tempfile.mkdtemp(prefix="conformance-run-"))
     env_file = folder / "services.env"
     process = None
+    values: dict[str, str] = {}
     try:
         values = up(env_file, faults, shape)
         env = {**os.environ, **values, "REFERENCE_ENV_FILE": str(env_file)}
@@ -323,7 +328,10 @@ def run(cmd: list[str], faults: str, shape: str) -> int:
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        down(env_file)
+        # By the state folder kept in memory: the command may have removed the env file.
+        state = _state_dir(values)
+        if state is not None:
+            _teardown(state)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -54,7 +54,7 @@ class JWKSCache:
     async def _fetch(self) -> None:
         self._fetched_at = time.monotonic()
         try:
-            async with httpx.AsyncClient(timeout=5) as client:
+            async with httpx.AsyncClient(timeout=5, trust_env=False) as client:
                 response = await client.get(self.url)
                 response.raise_for_status()
                 entries = response.json().get("keys", [])

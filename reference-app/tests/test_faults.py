@@ -11,7 +11,6 @@ import uuid
 
 import httpx
 import jwt as pyjwt
-import pytest
 from support import (
     claims_of,
     create_task,

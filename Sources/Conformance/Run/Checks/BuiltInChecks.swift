@@ -2,6 +2,8 @@
 enum BuiltInChecks {
     static let all: [String: any BuiltInCheck] = [
         "load": LoadPhase(),
+        "tokenLifetime": TokenLifetime(),
+        "frontend": FrontendCheck(),
         "credentials": CredentialAttacks(),
         "identity": IdentityImpostors(),
         "isolation": IsolationMatrix(),

@@ -27,7 +27,11 @@ struct LoadWorker: Sendable {
             step += 1
             var id: String?
             if op.isPerObject {
-                guard !objects.isEmpty else { continue }
+                // Every object became uncertain: with nothing else to send, stop rather than spin.
+                guard !objects.isEmpty else {
+                    if cycle.allSatisfy(\.isPerObject) { break }
+                    continue
+                }
                 id = objects[next % objects.count]
                 next += 1
             }

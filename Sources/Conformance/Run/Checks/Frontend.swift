@@ -1,0 +1,371 @@
+import Foundation
+
+/// SC-006: the front end works at 320, 768 and 1024+ px. Judged in a real browser: headless
+/// Chromium loads the page at each width and reports whether the document is wider than its
+/// viewport (a horizontal scrollbar: the layout broke), which elements stick out, and whether a
+/// phone-sized screen gets a phone-sized layout at all (no viewport meta tag means the page is
+/// laid out at 980 px and shrunk). A screenshot per width is kept as evidence.
+///
+/// Why the DevTools protocol over a pipe rather than `--screenshot`/`--dump-dom`: overflow is a
+/// layout fact (`scrollWidth` against `clientWidth`) that neither a DOM dump nor a clipped
+/// screenshot shows, and the pipe needs no WebSocket client and no free port.
+struct FrontendCheck: BuiltInCheck {
+    static let defaultWidths = ["320", "768", "1280"]
+
+    struct Viewport: Sendable {
+        var width: Int
+        var height: Int
+        /// Phones and tablets honour `<meta name="viewport">`; desktop windows do not.
+        var mobile: Bool { width < 1024 }
+
+        /// "320" or "320x640"; a height is chosen for the device class when none is given.
+        init?(_ text: String) {
+            let parts = text.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard let w = parts.first ?? nil, (100...8192).contains(w), parts.count <= 2 else { return nil }
+            width = w
+            if parts.count == 2 {
+                guard let h = parts[1], (100...8192).contains(h) else { return nil }
+                height = h
+            } else {
+                height = w < 600 ? 640 : (w < 1024 ? 1024 : 800)
+            }
+        }
+    }
+
+    func run(_ input: CheckInput) async -> [CaseResult] {
+        let context = input.context
+        let kit = CheckKit(context: context)
+        let texts = input.parameters["widths"]?.arrayValue?.compactMap(\.stringValue) ?? Self.defaultWidths
+        let viewports = texts.compactMap(Viewport.init)
+        let names = viewports.map { "front end fits a \($0.width) px wide screen" }
+        if viewports.count < texts.count {
+            let bad = texts.filter { Viewport($0) == nil }
+            return [kit.failed("front-end widths", 0, "ScenarioError", "widths must look like \"320\" or \"320x640\": \(bad.joined(separator: ", "))", [])]
+        }
+        guard let url = context.environment["FRONTEND_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return names.map { kit.skipped($0, "no --frontend-url given") }
+        }
+        guard let binary = HeadlessChromium.locate(environment: context.environment) else {
+            return names.map { kit.skipped($0, "no Chromium on this machine (looked for \(HeadlessChromium.candidates.joined(separator: ", ")) on PATH and $CHROME_BIN)") }
+        }
+        let shots = URL(fileURLWithPath: context.options.reportsDirectory).appendingPathComponent("screenshots")
+        try? FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+
+        let browser: HeadlessChromium
+        do { browser = try await HeadlessChromium.launch(binary: binary) } catch {
+            return names.map { CaseResult(name: $0, criterion: "", file: "", seconds: 0,
+                                          outcome: .error(kind: "BrowserError", message: "Chromium (\(binary)) could not be started: \(error)")) }
+        }
+        let (cookies, signedIn) = session(for: url, input: input)
+        var cases: [CaseResult] = []
+        for (viewport, name) in zip(viewports, names) {
+            let file = shots.appendingPathComponent("sc-006-\(context.runID)-\(viewport.width)px.png")
+            var c = await judge(viewport, name: name, url: url, cookies: cookies, browser: browser, screenshot: file, kit: kit)
+            if let signedIn { c.evidence.append(Evidence(.note, "session", signedIn)) }
+            cases.append(c)
+        }
+        await browser.close()
+        return cases
+    }
+
+    /// The first user's Better Auth session cookies, so the page shows the signed-in list rather
+    /// than the sign-in form — but only when the front end is the auth server's own origin (the
+    /// usual Next.js set-up): credentials never go to an origin they were not issued for.
+    func session(for url: String, input: CheckInput) -> (cookies: [(String, String)], note: String?) {
+        guard let user = input.identities.first, let header = user.cookie else { return ([], nil) }
+        guard Target.origin(of: url).lowercased() == Target.origin(of: input.context.target.authURL).lowercased() else {
+            return ([], "loaded signed out: the front end's origin is not the auth server's, so \(user.logicalName)'s session cookie was not sent there")
+        }
+        let pairs = header.split(separator: ";").compactMap { part -> (String, String)? in
+            guard let eq = part.firstIndex(of: "=") else { return nil }
+            let name = part[..<eq].trimmingCharacters(in: .whitespaces)
+            return name.isEmpty ? nil : (name, String(part[part.index(after: eq)...]).trimmingCharacters(in: .whitespaces))
+        }
+        return (pairs, pairs.isEmpty ? nil : "loaded signed in as \(user.logicalName) (Better Auth session cookie set for \(Target.origin(of: url)))")
+    }
+
+    func judge(_ viewport: Viewport, name: String, url: String, cookies: [(String, String)], browser: HeadlessChromium,
+               screenshot: URL, kit: CheckKit) async -> CaseResult {
+        let redact = kit.context.redactor
+        let (result, seconds) = await CheckKit.time { () -> Result<HeadlessChromium.Layout, Error> in
+            do { return .success(try await browser.layout(of: url, width: viewport.width, height: viewport.height, mobile: viewport.mobile,
+                                                          cookies: cookies, screenshot: screenshot)) } catch { return .failure(error) }
+        }
+        switch result {
+        case .failure(let e as HeadlessChromium.NavigationError):
+            return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                              outcome: .error(kind: "FrontendUnreachable", message: redact.redact("\(url) could not be loaded: \(e.reason)")))
+        case .failure(let e):
+            return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
+                              outcome: .error(kind: "BrowserError", message: redact.redact("\(e)")))
+        case .success(let layout):
+            var evidence = [Evidence(.figures, "layout at \(viewport.width)×\(viewport.height)\(viewport.mobile ? " (mobile)" : "")",
+                                     redact.redact(layout.figures))]
+            if let path = layout.screenshot { evidence.append(Evidence(.note, "screenshot \(viewport.width)×\(viewport.height)", path)) }
+            if viewport.mobile, layout.layoutWidth > viewport.width + 1 {
+                return kit.failed(name, seconds, "ResponsiveLayout",
+                                  "on a \(viewport.width) px screen the page lays out \(layout.layoutWidth) px wide and is shrunk to fit: no responsive <meta name=\"viewport\" content=\"width=device-width\">",
+                                  evidence)
+            }
+            if layout.scrollWidth > layout.layoutWidth + 1 {
+                let who = layout.offenders.isEmpty ? "" : "; sticking out: " + layout.offenders.joined(separator: ", ")
+                return kit.failed(name, seconds, "HorizontalOverflow",
+                                  redact.redact("at \(viewport.width) px the document is \(layout.scrollWidth) px wide, \(layout.scrollWidth - layout.layoutWidth) px more than its \(layout.layoutWidth) px viewport (a horizontal scrollbar)\(who)"),
+                                  evidence)
+            }
+            return kit.passed(name, seconds, [Evidence(.note, "verdict", "document \(layout.scrollWidth) px wide in a \(layout.layoutWidth) px viewport")] + evidence)
+        }
+    }
+}
+
+/// One headless Chromium process driven over the DevTools protocol on a pipe
+/// (`--remote-debugging-pipe`: commands in on fd 3, answers out on fd 4, NUL-separated JSON).
+/// Foundation's `Process` maps only fds 0–2, so a `/bin/sh` wrapper moves them: our stdin pipe
+/// becomes fd 3, our stdout pipe fd 4, and Chromium's own chatter goes to the null device.
+final class HeadlessChromium: Sendable {
+    static let candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+
+    struct NavigationError: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    struct ProtocolError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// What the page measured, in CSS pixels.
+    struct Layout: Sendable {
+        var layoutWidth: Int
+        var scrollWidth: Int
+        var scrollHeight: Int
+        var innerWidth: Int
+        var offenders: [String]
+        var title: String
+        var screenshot: String?
+
+        var figures: String {
+            (["title: \(title)", "viewport (documentElement.clientWidth): \(layoutWidth) px", "window.innerWidth: \(innerWidth) px",
+              "document scrollWidth: \(scrollWidth) px", "document scrollHeight: \(scrollHeight) px"]
+                + (offenders.isEmpty ? [] : ["elements past the right edge: " + offenders.joined(separator: ", ")])).joined(separator: "\n")
+        }
+    }
+
+    private struct State {
+        var buffer: [UInt8] = []
+        var responses: [Int: JSONValue] = [:]
+        var events: [JSONValue] = []
+        var nextID = 0
+        var closed = false
+    }
+
+    private let process: Process
+    private let commands: FileHandle
+    private let answers: FileHandle
+    private let profile: URL
+    private let state = Locked(State())
+
+    private init(process: Process, commands: FileHandle, answers: FileHandle, profile: URL) {
+        self.process = process
+        self.commands = commands
+        self.answers = answers
+        self.profile = profile
+    }
+
+    /// `$CHROME_BIN`, else the first candidate found on PATH.
+    static func locate(environment: [String: String]) -> String? {
+        let fm = FileManager.default
+        if let explicit = environment["CHROME_BIN"], fm.isExecutableFile(atPath: explicit) { return explicit }
+        let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for name in candidates {
+            for dir in path.split(separator: ":") where !dir.isEmpty {
+                let full = "\(dir)/\(name)"
+                if fm.isExecutableFile(atPath: full) { return full }
+            }
+        }
+        return nil
+    }
+
+    static func launch(binary: String) async throws -> HeadlessChromium {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-chromium-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"exec "$0" "$@" 3<&0 4>&1 1>/dev/null 0</dev/null"#, binary,
+                             "--headless=new", "--remote-debugging-pipe",
+                             // CI runs as root, where Chromium refuses to start with its sandbox.
+                             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                             "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--mute-audio",
+                             "--disable-background-networking", "--user-data-dir=\(profile.path)", "about:blank"]
+        let toBrowser = Pipe(), fromBrowser = Pipe()
+        process.standardInput = toBrowser
+        process.standardOutput = fromBrowser
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let browser = HeadlessChromium(process: process, commands: toBrowser.fileHandleForWriting,
+                                       answers: fromBrowser.fileHandleForReading, profile: profile)
+        browser.startReading()
+        // The first answer proves the pipe works; a browser that died at start fails here.
+        _ = try await browser.command("Browser.getVersion", timeout: 20)
+        return browser
+    }
+
+    private func startReading() {
+        answers.readabilityHandler = { [self] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                state.withLock { $0.closed = true }
+                return
+            }
+            feed(Array(data))
+        }
+    }
+
+    private func feed(_ bytes: [UInt8]) {
+        state.withLock { s in
+            s.buffer += bytes
+            while let end = s.buffer.firstIndex(of: 0) {
+                let message = Array(s.buffer[..<end])
+                s.buffer.removeSubrange(...end)
+                guard let json = try? JSONParser.parse(message) else { continue }
+                if let id = json["id"]?.intValue { s.responses[id] = json } else { s.events.append(json) }
+            }
+        }
+    }
+
+    /// Sends one command and waits for its answer. Polling keeps this free of continuations that
+    /// a dying browser could leave unresumed; the few dozen commands of a check cost nothing.
+    func command(_ method: String, _ params: JSONObject = JSONObject(), session: String? = nil, timeout: Double = 30) async throws -> JSONValue {
+        let id: Int = try state.withLock { s in
+            guard !s.closed else { throw ProtocolError(description: "Chromium has exited") }
+            s.nextID += 1
+            return s.nextID
+        }
+        var message = JSONObject([("id", .number(Double(id))), ("method", .string(method)), ("params", .object(params))])
+        if let session { message["sessionId"] = .string(session) }
+        guard process.isRunning else { throw ProtocolError(description: "Chromium has exited") }
+        try commands.write(contentsOf: Data(Array(JSONWriter.compact(.object(message)).utf8) + [0]))
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
+            let (answer, closed) = state.withLock { s in (s.responses.removeValue(forKey: id), s.closed) }
+            if let answer {
+                if let error = answer["error"] {
+                    throw ProtocolError(description: "\(method): \(error["message"]?.stringValue ?? JSONWriter.compact(error))")
+                }
+                return answer["result"] ?? .object(JSONObject())
+            }
+            if closed { throw ProtocolError(description: "Chromium exited during \(method)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw ProtocolError(description: "\(method) got no answer in \(Int(timeout)) s")
+    }
+
+    /// Waits for an event of one session; false when it did not come in time.
+    func event(_ method: String, session: String, timeout: Double) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
+            let found = state.withLock { s -> Bool in
+                guard let i = s.events.firstIndex(where: { $0["method"]?.stringValue == method && $0["sessionId"]?.stringValue == session }) else { return false }
+                s.events.remove(at: i)
+                return true
+            }
+            if found { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// Opens the page in a fresh tab of the given size, lets it settle, measures and photographs it.
+    func layout(of url: String, width: Int, height: Int, mobile: Bool, cookies: [(String, String)], screenshot: URL) async throws -> Layout {
+        let target = try await command("Target.createTarget", JSONObject([("url", .string("about:blank"))]))
+        guard let targetID = target["targetId"]?.stringValue else { throw ProtocolError(description: "Target.createTarget returned no targetId") }
+        // Each width gets a fresh tab, closed whatever happened, so no state leaks between widths.
+        let result: Result<Layout, Error>
+        do {
+            result = .success(try await measure(targetID, url: url, width: width, height: height, mobile: mobile, cookies: cookies,
+                                                screenshot: screenshot))
+        } catch {
+            result = .failure(error)
+        }
+        _ = try? await command("Target.closeTarget", JSONObject([("targetId", .string(targetID))]), timeout: 5)
+        return try result.get()
+    }
+
+    private func measure(_ targetID: String, url: String, width: Int, height: Int, mobile: Bool, cookies: [(String, String)],
+                         screenshot: URL) async throws -> Layout {
+        let attached = try await command("Target.attachToTarget", JSONObject([("targetId", .string(targetID)), ("flatten", .bool(true))]))
+        guard let session = attached["sessionId"]?.stringValue else { throw ProtocolError(description: "Target.attachToTarget returned no sessionId") }
+
+        _ = try await command("Page.enable", session: session)
+        for (name, value) in cookies {
+            _ = try await command("Network.setCookie", JSONObject([("name", .string(name)), ("value", .string(value)), ("url", .string(url))]),
+                                  session: session)
+        }
+        _ = try await command("Emulation.setDeviceMetricsOverride", JSONObject([
+            ("width", .number(Double(width))), ("height", .number(Double(height))),
+            ("deviceScaleFactor", .number(1)), ("mobile", .bool(mobile))]), session: session)
+        let navigation = try await command("Page.navigate", JSONObject([("url", .string(url))]), session: session, timeout: 60)
+        if let failure = navigation["errorText"]?.stringValue, !failure.isEmpty { throw NavigationError(reason: failure) }
+        _ = try await event("Page.loadEventFired", session: session, timeout: 30)
+        // Client-rendered front ends (Next.js) hydrate after `load`; give them a moment.
+        try await Task.sleep(for: .milliseconds(800))
+
+        let measured = try await command("Runtime.evaluate", JSONObject([("expression", .string(Self.probe)), ("returnByValue", .bool(true))]),
+                                         session: session)
+        guard let text = measured["result"]?["value"]?.stringValue, let m = try? JSONParser.parse(text) else {
+            throw ProtocolError(description: "the page did not run the layout probe: \(JSONWriter.compact(measured).prefix(300))")
+        }
+        var layout = Layout(layoutWidth: m["clientWidth"]?.intValue ?? 0, scrollWidth: m["scrollWidth"]?.intValue ?? 0,
+                            scrollHeight: m["scrollHeight"]?.intValue ?? 0, innerWidth: m["innerWidth"]?.intValue ?? 0,
+                            offenders: m["offenders"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                            title: m["title"]?.stringValue ?? "")
+
+        // The whole width the page really occupies (up to 3 screens), so an overflow shows.
+        let clipWidth = max(width, min(layout.scrollWidth, width * 3))
+        let clipHeight = max(height, min(layout.scrollHeight, 4000))
+        let shot = try? await command("Page.captureScreenshot", JSONObject([
+            ("format", .string("png")), ("captureBeyondViewport", .bool(true)),
+            ("clip", .object(JSONObject([("x", .number(0)), ("y", .number(0)), ("width", .number(Double(clipWidth))),
+                                          ("height", .number(Double(clipHeight))), ("scale", .number(1))])))]), session: session, timeout: 60)
+        if let b64 = shot?["data"]?.stringValue, let png = Data(base64Encoded: b64), (try? png.write(to: screenshot)) != nil {
+            layout.screenshot = screenshot.path
+        }
+        return layout
+    }
+
+    /// Measures in the page. Offenders are listed only as a hint for the reader: the verdict is
+    /// the document's own scroll width, which is what a user sees as a sideways scrollbar.
+    static let probe = """
+    (() => {
+      const de = document.documentElement, body = document.body;
+      const vw = de.clientWidth;
+      const sw = Math.max(de.scrollWidth, body ? body.scrollWidth : 0);
+      const sh = Math.max(de.scrollHeight, body ? body.scrollHeight : 0);
+      const offenders = [];
+      if (sw > vw + 1) {
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          if (r.width > 0 && r.right > vw + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > vw + 1)) {
+            let d = el.tagName.toLowerCase();
+            if (el.id) d += '#' + el.id;
+            else if (typeof el.className === 'string' && el.className.trim()) d += '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.');
+            offenders.push(d + ' (right edge ' + Math.round(r.right) + ' px)');
+            if (offenders.length >= 5) break;
+          }
+        }
+      }
+      return JSON.stringify({clientWidth: vw, innerWidth: window.innerWidth, scrollWidth: sw, scrollHeight: sh, offenders, title: document.title});
+    })()
+    """
+
+    /// Asks the browser to quit, then makes sure it did, and removes its throw-away profile.
+    func close() async {
+        _ = try? await command("Browser.close", timeout: 5)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        answers.readabilityHandler = nil
+        try? FileManager.default.removeItem(at: profile)
+    }
+}
