@@ -46,17 +46,20 @@ public struct DatabaseAudit: Sendable {
         return out
     }
 
-    /// Rows owned by the run's users that none of their own operations created.
+    /// Rows stored as one user's that carry another user's taint marker: written in the victim's
+    /// name by someone else (an owner id taken from the body, a shared "current user"). Rows
+    /// without markers are not judged: the harness cannot know who wrote them.
     public func strayRows(resource: Resource, owners: [String]) async throws -> [Finding] {
         guard let db = context.database else { return [] }
-        let known = Set(context.ledger.entries(resource: resource.name).map(\.id))
         let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
         let rows = try await db.rows(of: table, owners: owners)
         return rows.compactMap { row in
-            guard let id = row[resource.idColumn]?.plainText, !known.contains(id) else { return nil }
             let owner = row[resource.ownerColumn]?.plainText ?? "?"
+            let foreign = context.markers.foreign(in: JSONWriter.compact(row), viewer: owner)
+            guard let writer = foreign.first?.owner else { return nil }
+            let id = row[resource.idColumn]?.plainText ?? "?"
             return Finding(oracle: "CrossUserWrite",
-                           message: "\(resource.name) \(id) is stored as user \(owner)'s, but that user never created it",
+                           message: "\(resource.name) \(id) is stored as user \(owner)'s, but it holds data user \(writer) wrote",
                            evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", context.redactor.redact(JSONWriter.pretty(row)))])
         }
     }

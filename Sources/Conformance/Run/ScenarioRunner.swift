@@ -10,6 +10,7 @@ public struct ScenarioRunner: Sendable {
     public func run(_ scenario: Scenario, progress: @Sendable (CaseResult) -> Void = { _ in }) async -> SuiteResult {
         let started = Date()
         var scope = ScenarioScope(context: context)
+        scope.userOrder = scenario.users
         var cases: [CaseResult] = []
         var userProblem: [String: IdentityError] = [:]
 

@@ -1,12 +1,17 @@
 /// The variables of one scenario while it runs: its users, its captures, and the built-ins.
 public struct ScenarioScope: Sendable {
     public var users: [String: Identity] = [:]
+    /// The scenario's users in the order it declares them.
+    public var userOrder: [String] = []
     public var captures: [String: JSONValue] = [:]
     let context: RunContext
 
     public struct Missing: Error, Sendable { public var name: String }
 
     init(context: RunContext) { self.context = context }
+
+    /// The first declared user that exists, for `{userId}` in a call made without credentials.
+    public var firstUser: Identity? { userOrder.lazy.compactMap { users[$0] }.first }
 
     public func lookup(_ name: String) throws -> JSONValue {
         if let v = captures[name] { return v }
@@ -28,6 +33,7 @@ public struct ScenarioScope: Sendable {
             case "email": return .string(identity.email)
             case "name": return .string(identity.name)
             case "token": if let t = identity.apiToken { return .string(t) }
+            case "marker": return .string(context.markers.make(owner: identity.id, label: identity.logicalName))
             default: break
             }
         }

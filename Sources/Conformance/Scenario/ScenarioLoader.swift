@@ -29,7 +29,8 @@ public enum ScenarioLoader {
     static func isBuiltIn(_ name: String) -> Bool {
         ["run.id", "marker", "api.url", "auth.url"].contains(name) || name.hasPrefix("env.")
     }
-    static let userFields: Set<String> = ["id", "email", "name", "token"]
+    /// `${alice.marker}` is a fresh taint marker owned by alice: a leak of it to anyone else fails.
+    static let userFields: Set<String> = ["id", "email", "name", "token", "marker"]
 
     /// Expands directories to their `*.json` files (sorted), skipping JSON Schema files.
     public static func files(in paths: [String]) throws -> [String] {
@@ -212,7 +213,7 @@ public enum ScenarioLoader {
         let name = try node.optional("name")?.nonEmptyString() ?? defaultName
         let step = Step(name: name, kind: parsed, expect: expect, capture: capture, pointer: node.pointer)
         for v in step.variables where !(defined.contains(v) || isBuiltIn(v)) {
-            throw node.error("variable ${\(v)} is not defined here (define it with \"capture\" in an earlier step, or use a user's id/email/name/token, run.id, marker, api.url, auth.url, env.NAME)")
+            throw node.error("variable ${\(v)} is not defined here (define it with \"capture\" in an earlier step, or use a user's id/email/name/token/marker, run.id, marker, api.url, auth.url, env.NAME)")
         }
         return step
     }

@@ -69,9 +69,14 @@ final class NeonStandInCluster: Sendable {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
+    /// Clusters start one after the other: child processes launched and awaited from several
+    /// threads at once have been seen to leave an exited `runuser` unreaped, hanging the wait.
+    private static let startQueue = DispatchQueue(label: "conformance.neon-stand-in.start")
+    private static let isRoot = (try? run("/usr/bin/id", ["-u"])) == "0"
+
     static func start(neon: Bool) async throws -> NeonStandInCluster {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try startBlocking(neon: neon) }) }
+            startQueue.async { continuation.resume(with: Result { try startBlocking(neon: neon) }) }
         }
     }
 
@@ -84,7 +89,7 @@ final class NeonStandInCluster: Sendable {
         try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
         try startWatchdog(directory: directory, bin: bin)
         let ca = neon ? try makeCertificates(in: directory + "/tls") : nil
-        if try run("/usr/bin/id", ["-u"]) == "0" { try run("/bin/chown", ["-R", "postgres:postgres", directory]) }
+        if isRoot { try run("/bin/chown", ["-R", "postgres:postgres", directory]) }
         try asPostgres(bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                                          "-E", "UTF8", "--locale=C", "--no-sync"], in: directory)
         try "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
@@ -171,7 +176,7 @@ final class NeonStandInCluster: Sendable {
     /// initdb and postgres refuse to run as root: as root, run them as `postgres`.
     @discardableResult
     private static func asPostgres(_ path: String, _ arguments: [String], in directory: String) throws -> String {
-        if try run("/usr/bin/id", ["-u"]) == "0" { return try run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments, in: directory) }
+        if isRoot { return try run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments, in: directory) }
         return try run(path, arguments, in: directory)
     }
 

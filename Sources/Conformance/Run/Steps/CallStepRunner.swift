@@ -21,7 +21,7 @@ struct CallStepRunner: Sendable {
         }
         var call = ResourceClient.Call(resource: resource, operation: c.operation,
                                        credentials: caller?.apiToken.map { .bearer($0) } ?? .none,
-                                       pathUserID: caller?.id ?? scope.users.values.first?.id, id: id, body: body, rawBody: c.rawBody)
+                                       pathUserID: caller?.id ?? scope.firstUser?.id, id: id, body: body, rawBody: c.rawBody)
         call.query = try c.query.map { ($0.0, try $0.1.render(scope.lookup)) }
         guard let ex = await context.resources.send(call) else {
             return StepOutcome(.skipped("no route for \(c.resource).\(c.operation.rawValue)"))

@@ -1,0 +1,99 @@
+import ConformancePostgres
+import Foundation
+import Testing
+@testable import Conformance
+
+/// The command line as a user meets it: doctor, the branch guard, Ctrl-C with clean-up.
+@Suite(.serialized) struct CommandLineTests {
+    func environment(_ extra: [String: String] = [:]) throws -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in try ReferenceStack.shared().values { env[k] = v }
+        env["CI"] = "true"
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Users of one run (other suites create users of their own at the same time).
+    func userCount(run: String) async throws -> Int {
+        let db = try await Database.connect(url: try ReferenceStack.shared().databaseURL)
+        defer { db.close() }
+        return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1", ["%@\(run).conformance.test"]).first?["n"]?.intValue ?? -1
+    }
+
+    static func runID(in output: String) -> String? {
+        guard let r = output.range(of: "conformance run ") else { return nil }
+        let id = output[r.upperBound...].prefix { $0.isLetter || $0.isNumber }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    @Test func doctorDescribesTheReferenceApp() throws {
+        let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor"], environment: try environment())
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("answers {\"ok\":true}"))
+        #expect(out.contains("EdDSA"))
+        #expect(out.contains("GET /api/{user_id}/tasks"))
+        #expect(out.contains("PostgreSQL 15"))
+        #expect(out.contains("not Neon"))
+        let password = try #require(DatabaseURL.password(of: try ReferenceStack.shared().databaseURL))
+        #expect(!out.contains(password))
+    }
+
+    @Test func doctorSaysPlainlyWhatIsUnreachable() throws {
+        let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor", "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9",
+                                                   "--database-url", "postgresql://nobody:pw@127.0.0.1:9/x?connect_timeout=2"],
+                                                  environment: try environment(["DATABASE_URL": ""]))
+        #expect(status == 2, "\(out)")
+        #expect(out.contains("FAIL Better Auth"))
+        #expect(out.contains("unreachable"))
+        #expect(!out.contains("Fatal error"))
+    }
+
+    @Test func wrongNeonBranchRefusesBeforeCreatingAnyone() async throws {
+        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "--neon-branch", "br-production-1", "--criterion", "SC-002", Harness.packPath],
+                                                  environment: try environment())
+        #expect(status == 2, "\(out)")
+        #expect(out.contains("neon.branch_id"))
+        #expect(out.contains("nothing was created"))
+        let run = try #require(Self.runID(in: out))
+        #expect(try await userCount(run: run) == 0)
+    }
+
+    @Test func dryRunPrintsThePlanAndSendsNothing() async throws {
+        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "--dry-run", "--criterion", "SC-004", Harness.packPath], environment: try environment())
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("users to create"))
+        #expect(out.contains("alice"))
+        #expect(out.contains("built-in check isolation"))
+        #expect(Self.runID(in: out) == nil, "a dry run starts no run")
+    }
+
+    @Test func interruptStillCleansUp() async throws {
+        let log = NSTemporaryDirectory() + "interrupt-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binary())
+        p.arguments = ["run", "--criterion", "SC-004", "--criterion", "SC-010", "--reports", NSTemporaryDirectory() + "int-\(UUID().uuidString)", Harness.packPath]
+        p.environment = try environment()
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        // Wait until the run's users exist, then interrupt it.
+        var run: String?
+        var created = false
+        for _ in 0..<150 where !created {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            run = run ?? Self.runID(in: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+            if let run, try await userCount(run: run) > 0 { created = true }
+        }
+        #expect(created)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        try handle.close()
+        let out = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(out.contains("interrupted"), "\(out)")
+        #expect(out.contains("clean-up: deleted"), "\(out)")
+        let id = try #require(run)
+        #expect(try await userCount(run: id) == 0, "\(out)")
+    }
+}
