@@ -139,20 +139,17 @@ public enum DatabaseURL {
     }
 
     /// The `@` that ends the user info. libpq takes the first `@` before the first `/`, which a
-    /// password with an unencoded `@`, `/` or `?` defeats; for masking, the last `@` before the
-    /// query is safer (it masks too much rather than too little).
+    /// password with an unencoded `@`, `/` or `?` defeats; for masking, the last plausible `@`
+    /// is safer (it masks too much rather than too little).
     private static func userInfoSeparator(in rest: Substring) -> String.Index? {
         let firstQuestion = rest.firstIndex(of: "?")
-        if let at = rest[..<(firstQuestion ?? rest.endIndex)].lastIndex(of: "@") {
-            return at
-        }
-        // A `?` before every `@`: either the password holds a `?` or the `@` sits in a query
-        // value (`?user=a@b`); only the first has no `=` in between.
+        // An `@` after the first `?` ends the user info when no `=` comes between: then the `?`
+        // is part of the password, not the start of a query such as `?user=a@b`.
         if let question = firstQuestion, let at = rest.lastIndex(of: "@"), at > question,
            !rest[question..<at].contains("=") {
             return at
         }
-        return nil
+        return rest[..<(firstQuestion ?? rest.endIndex)].lastIndex(of: "@")
     }
 
     private static func urlPasswordRanges(in url: String) -> [Range<String.Index>] {
@@ -207,15 +204,17 @@ public enum DatabaseURL {
             index = string.index(after: index)
             skipSpace()
             let valueStart = index
-            if index < string.endIndex, string[index] == "'" {
-                index = string.index(after: index)
-                while index < string.endIndex, string[index] != "'" {
-                    if string[index] == "\\" { index = string.index(after: index) }
-                    if index < string.endIndex { index = string.index(after: index) }
-                }
-                if index < string.endIndex { index = string.index(after: index) }  // closing quote
-            } else {
-                while index < string.endIndex, !string[index].isWhitespace {
+            // A value runs to the next white space outside quotes; text glued to a closing quote
+            // (libpq would reject it) is taken as part of the value so that it is masked too.
+            while index < string.endIndex, !string[index].isWhitespace {
+                if string[index] == "'" {
+                    index = string.index(after: index)
+                    while index < string.endIndex, string[index] != "'" {
+                        if string[index] == "\\" { index = string.index(after: index) }
+                        if index < string.endIndex { index = string.index(after: index) }
+                    }
+                    if index < string.endIndex { index = string.index(after: index) }  // closing quote
+                } else {
                     if string[index] == "\\" { index = string.index(after: index) }
                     if index < string.endIndex { index = string.index(after: index) }
                 }

@@ -237,11 +237,15 @@ enum LibPQ {
         }
     }
 
-    /// libpq's connection-level message, trimmed; libpq ends it with a newline and sometimes a
-    /// tab-indented second line.
+    /// libpq's connection-level message on one line: libpq ends it with a newline and adds
+    /// tab-indented lines (a hint, one line per host tried), which would break a report's layout.
     private static func errorMessage(_ conn: OpaquePointer) -> String {
         guard let raw = PQerrorMessage(conn) else { return "unknown libpq error" }
-        let message = String(cString: raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(cString: raw)
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
         return message.isEmpty ? "unknown libpq error" : message
     }
 

@@ -19,6 +19,9 @@ public final class PostgresConnection: Sendable {
     /// How many attempts the connection phase took (1 when the first one worked); worth a note
     /// in the report, since retries usually mean a Neon compute was waking up.
     public let connectAttempts: Int
+    /// Why each failed attempt before the successful one failed (password masked), oldest
+    /// first; empty when the first attempt worked.
+    public let connectRetryReasons: [String]
 
     public var tls: TLSInfo { facts.tls }
     /// The server's `server_version`, e.g. "15.8 (Debian 15.8-0+deb12u1)".
@@ -33,19 +36,27 @@ public final class PostgresConnection: Sendable {
     /// (shows the sslmode, channel_binding and connect_timeout actually used).
     public var parameters: [String: String] { facts.parameters }
 
+    /// The linked libpq's version, e.g. "15.20" — worth reporting: Neon's SNI routing needs
+    /// libpq 14+, `channel_binding` 13+, `sslrootcert=system` 16+.
+    public static var libpqVersion: String {
+        let number = LibPQ.libraryVersion
+        return "\(number / 10000).\(number % 100)"
+    }
+
     private init(session: Session, facts: ConnectionFacts, gate: AsyncGate, scope: TransactionScope?,
-                 connectAttempts: Int) {
+                 connectAttempts: Int, connectRetryReasons: [String]) {
         self.session = session
         self.facts = facts
         self.gate = gate
         self.scope = scope
         self.connectAttempts = connectAttempts
+        self.connectRetryReasons = connectRetryReasons
     }
 
     /// A view of the same connection for the body of a transaction.
     func transactionView(scope: TransactionScope) -> PostgresConnection {
         PostgresConnection(session: session, facts: facts, gate: gate, scope: scope,
-                           connectAttempts: connectAttempts)
+                           connectAttempts: connectAttempts, connectRetryReasons: connectRetryReasons)
     }
 
     /// Connects from a `postgresql://` / `postgres://` URL or a key=value string. Every libpq
@@ -61,9 +72,9 @@ public final class PostgresConnection: Sendable {
         case .success(let parsed):
             parameters = parsed
         case .failure(let failure):
-            throw PostgresError(kind: .connection,
-                                message: "invalid database URL \(DatabaseURL.redacted(url)): "
-                                    + DatabaseURL.scrub(failure.message, secretsOf: url))
+            // libpq's parse errors quote parts of the string; scrub the whole message.
+            let message = "invalid database URL \(DatabaseURL.redacted(url)): \(failure.message)"
+            throw PostgresError(kind: .connection, message: DatabaseURL.scrub(message, secretsOf: url))
         }
         if parameters["connect_timeout"] == nil, options.connectTimeout > 0 {
             parameters["connect_timeout"] = String(options.connectTimeout)
@@ -82,6 +93,7 @@ public final class PostgresConnection: Sendable {
         let queue = DispatchQueue(label: "conformance.postgres.connection")
         let maxAttempts = max(1, options.maxAttempts)
         var attempt = 0
+        var retryReasons: [String] = []
         while true {
             attempt += 1
             let connectParameters = parameters
@@ -93,7 +105,7 @@ public final class PostgresConnection: Sendable {
                 let session = Session(queue: queue, handle: handle)
                 let facts = try await session.run { $0.facts() }
                 return PostgresConnection(session: session, facts: facts, gate: AsyncGate(), scope: nil,
-                                          connectAttempts: attempt)
+                                          connectAttempts: attempt, connectRetryReasons: retryReasons)
             case .failure(let failure):
                 let message = DatabaseURL.scrub(failure.message, secretsOf: url)
                 let permanent = ConnectionRetry.isPermanent(message: failure.message,
@@ -101,6 +113,7 @@ public final class PostgresConnection: Sendable {
                 if permanent || attempt >= maxAttempts {
                     throw PostgresError(kind: .connection, message: message, attempts: attempt)
                 }
+                retryReasons.append(message)
                 let delay = ConnectionRetry.delay(afterAttempt: attempt, options: options,
                                                   random: Double.random(in: 0...1))
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))

@@ -46,10 +46,9 @@ final class TestCluster: Sendable {
     let caCertificate: String?
     let serverLog: String
     private let binDirectory: String
-    private let watchdogPID: Int32?
 
     private init(directory: String, port: Int, options: Options, superuserPassword: String,
-                 caCertificate: String?, binDirectory: String, watchdogPID: Int32?) {
+                 caCertificate: String?, binDirectory: String) {
         self.directory = directory
         self.dataDirectory = directory + "/data"
         self.socketDirectory = directory + "/socket"
@@ -61,7 +60,6 @@ final class TestCluster: Sendable {
         self.superuserPassword = superuserPassword
         self.caCertificate = caCertificate
         self.binDirectory = binDirectory
-        self.watchdogPID = watchdogPID
     }
 
     // MARK: - Shared clusters
@@ -114,11 +112,35 @@ final class TestCluster: Sendable {
                                  in: directory)
     }
 
+    /// Stops the server but keeps its data and port, like a Neon compute scaled to zero:
+    /// open connections are terminated (57P01) and new ones are refused until `resume()`.
+    func suspend() async throws {
+        _ = try await Self.offPool { [self] in
+            try Self.runServerBinary(binDirectory + "/pg_ctl",
+                                     ["-D", dataDirectory, "-m", "fast", "-w", "-s", "stop"], in: directory)
+        }
+    }
+
+    /// Starts a suspended server again on the same port.
+    func resume() async throws {
+        _ = try await Self.offPool { [self] in
+            try Self.runServerBinary(binDirectory + "/pg_ctl",
+                                     ["-D", dataDirectory, "-l", serverLog, "-w", "-t", "30", "-s", "start"],
+                                     in: directory)
+        }
+    }
+
+    /// Runs blocking work (child processes) on a Dispatch thread, not the cooperative pool.
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     /// Stops the server and deletes the folder. Idempotent.
     func stop() {
-        Registry.shared.remove(directory)
-        Self.stopServer(directory: directory)
-        if let watchdogPID { kill(watchdogPID, SIGKILL) }
+        let (found, watchdog) = Registry.shared.remove(directory)
+        if found { Self.stop(directory: directory, watchdog: watchdog) }
     }
 
     // MARK: - Start
@@ -129,20 +151,19 @@ final class TestCluster: Sendable {
 
     /// Creates and starts a cluster. Blocking work runs off the cooperative pool.
     static func start(_ options: Options = Options()) async throws -> TestCluster {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try startBlocking(options) })
-            }
-        }
+        try await offPool { try startBlocking(options) }
     }
 
     private static func startBlocking(_ options: Options) throws -> TestCluster {
         let bin = try serverBinDirectory()
         let directory = try makeTemporaryDirectory()
+        // Watch from the first moment, so a test process killed during initdb leaves nothing.
+        Registry.shared.add(directory, watchdog: try? startWatchdog(directory: directory))
         do {
             return try create(in: directory, bin: bin, options: options)
         } catch {
-            stopServer(directory: directory)
+            let (_, watchdog) = Registry.shared.remove(directory)
+            stop(directory: directory, watchdog: watchdog)
             throw error
         }
     }
@@ -160,7 +181,7 @@ final class TestCluster: Sendable {
             caCertificate = try makeCertificates(in: directory + "/tls")
         }
         if runsAsRoot {
-            try run("/bin/chown", ["-R", "postgres:postgres", directory])
+            try run("/bin/chown", ["-R", "postgres:postgres", directory], in: directory)
         }
 
         try runServerBinary(bin + "/initdb",
@@ -210,11 +231,9 @@ final class TestCluster: Sendable {
                                     + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
                 continue
             }
-            let watchdog = try? startWatchdog(directory: directory)
             let cluster = TestCluster(directory: directory, port: port, options: options,
                                       superuserPassword: superuserPassword, caCertificate: caCertificate,
-                                      binDirectory: bin, watchdogPID: watchdog)
-            Registry.shared.add(directory)
+                                      binDirectory: bin)
             try cluster.psql("CREATE ROLE \(quoteIdentifier(options.user)) LOGIN PASSWORD \(quoteLiteral(options.password))")
             try cluster.psql("CREATE DATABASE \(quoteIdentifier(options.database)) OWNER \(quoteIdentifier(options.user))")
             return cluster
@@ -234,9 +253,9 @@ final class TestCluster: Sendable {
             "-keyout", folder + "/ca.key", "-out", folder + "/ca.crt", "-days", "2",
             "-subj", "/CN=conformance test CA",
             "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: folder)
         try run(openssl, ["req", "-new"] + curve + [
-            "-keyout", folder + "/server.key", "-out", folder + "/server.csr", "-subj", "/CN=localhost"])
+            "-keyout", folder + "/server.key", "-out", folder + "/server.csr", "-subj", "/CN=localhost"], in: folder)
         try """
             basicConstraints = CA:FALSE
             keyUsage = critical, digitalSignature, keyEncipherment
@@ -246,7 +265,7 @@ final class TestCluster: Sendable {
             """.write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
         try run(openssl, ["x509", "-req", "-in", folder + "/server.csr", "-CA", folder + "/ca.crt",
                           "-CAkey", folder + "/ca.key", "-CAcreateserial", "-days", "2",
-                          "-extfile", folder + "/server.ext", "-out", folder + "/server.crt"])
+                          "-extfile", folder + "/server.ext", "-out", folder + "/server.crt"], in: folder)
         // The server refuses a private key others can read.
         chmod(folder + "/server.key", 0o600)
         return folder + "/ca.crt"
@@ -257,7 +276,7 @@ final class TestCluster: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                                      "-nodes", "-keyout", folder + "/other.key", "-out", folder + "/other.crt",
-                                     "-days", "2", "-subj", "/CN=unrelated CA"])
+                                     "-days", "2", "-subj", "/CN=unrelated CA"], in: folder)
         return folder + "/other.crt"
     }
 
@@ -295,27 +314,20 @@ final class TestCluster: Sendable {
             fi
             rm -rf "$2"
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "watchdog", String(getpid()), directory]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process.processIdentifier
+        return try ChildProcess.start(["/bin/sh", "-c", script, "watchdog", String(getpid()), directory])
     }
 
-    /// Clusters still running, stopped by the `atexit` hook.
+    /// Clusters still running (with their watchdogs), stopped by the `atexit` hook.
     private final class Registry: @unchecked Sendable {
-        // @unchecked: `directories` is only touched under `lock`.
+        // @unchecked: `clusters` is only touched under `lock`.
         static let shared = Registry()
         private let lock = NSLock()
-        private var directories: Set<String> = []
+        private var clusters: [String: Int32?] = [:]
         private var hookInstalled = false
 
-        func add(_ directory: String) {
+        func add(_ directory: String, watchdog: Int32?) {
             let install = lock.withLock {
-                directories.insert(directory)
+                clusters[directory] = watchdog
                 defer { hookInstalled = true }
                 return !hookInstalled
             }
@@ -324,16 +336,31 @@ final class TestCluster: Sendable {
             }
         }
 
-        func remove(_ directory: String) {
-            _ = lock.withLock { directories.remove(directory) }
+        /// Forgets `directory`; returns whether it was registered and its watchdog.
+        func remove(_ directory: String) -> (found: Bool, watchdog: Int32?) {
+            lock.withLock {
+                guard let watchdog = clusters.removeValue(forKey: directory) else { return (false, nil) }
+                return (true, watchdog)
+            }
         }
 
         func stopAll() {
             let all = lock.withLock {
-                defer { directories.removeAll() }
-                return directories
+                defer { clusters.removeAll() }
+                return clusters
             }
-            for directory in all { TestCluster.stopServer(directory: directory) }
+            for (directory, watchdog) in all {
+                TestCluster.stop(directory: directory, watchdog: watchdog)
+            }
+        }
+    }
+
+    /// Stops the server, deletes the folder, then ends and reaps the watchdog (no orphan left).
+    fileprivate static func stop(directory: String, watchdog: Int32?) {
+        stopServer(directory: directory)
+        if let watchdog {
+            kill(watchdog, SIGKILL)
+            ChildProcess.wait(for: watchdog)
         }
     }
 
@@ -400,6 +427,8 @@ final class TestCluster: Sendable {
     }
 
     /// Runs a server binary as `postgres` when we are root (initdb/postgres refuse root).
+    /// The working directory is the cluster's: runuser keeps it, and the postgres user may not
+    /// be allowed into ours.
     @discardableResult
     private static func runServerBinary(_ path: String, _ arguments: [String], in directory: String) throws -> String {
         if runsAsRoot {
@@ -408,33 +437,10 @@ final class TestCluster: Sendable {
         return try run(path, arguments, in: directory)
     }
 
-    /// Runs a command to completion and returns its output; throws with the output on failure.
+    /// Output files go into `directory` (the cluster's), so a crash leaves none elsewhere.
     @discardableResult
     private static func run(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        // runuser keeps the working directory; the postgres user may not be allowed into ours.
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
-        // Output goes to a file, not a pipe: a server started by pg_ctl could otherwise hold the
-        // pipe open and stall the read.
-        let outputPath = NSTemporaryDirectory() + "/conformance-pg-out-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
-            throw Failure(description: "cannot create \(outputPath)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(([path] + arguments).joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run(path, arguments, in: directory, outputFolder: directory)
     }
 
     private static func encode(_ text: String) -> String {

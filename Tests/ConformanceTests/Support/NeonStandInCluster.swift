@@ -69,8 +69,12 @@ final class NeonStandInCluster: Sendable {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// Clusters start one after the other: child processes launched and awaited from several
-    /// threads at once have been seen to leave an exited `runuser` unreaped, hanging the wait.
+    /// Foundation's `Process` on Linux learns that a child ended when a socket handed to the
+    /// child reaches EOF, so any long-lived process that inherits such a socket (a server started
+    /// by `pg_ctl`, a watchdog launched while another command runs) makes the wait last forever.
+    /// Hence: the server is started directly and never waited for, readiness is polled with
+    /// `pg_isready`, and every launch is serialised so no long-lived child inherits a pending one.
+    private static let processLock = NSLock()
     private static let startQueue = DispatchQueue(label: "conformance.neon-stand-in.start")
     private static let isRoot = (try? run("/usr/bin/id", ["-u"])) == "0"
 
@@ -101,18 +105,20 @@ final class NeonStandInCluster: Sendable {
             settings += neonSettings
         }
         var last: Error = Failure(description: "no port tried")
-        // A random high port; taken ones make pg_ctl fail, and another is tried.
+        // A random high port; a taken one makes the server exit, and another is tried.
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let conf = directory + "/data/postgresql.conf"
             let base = try String(contentsOfFile: conf, encoding: .utf8).components(separatedBy: "\n# conformance\n")[0]
             try (base + "\n# conformance\n" + (settings + ["port = \(port)"]).joined(separator: "\n") + "\n")
                 .write(toFile: conf, atomically: false, encoding: .utf8)
-            do {
-                try asPostgres(bin + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "30", "-s", "start"],
-                               in: directory)
-            } catch {
-                last = Failure(description: "\(error)\n" + ((try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""))
+            let server = try launch(isRoot ? "/usr/sbin/runuser" : bin + "/postgres",
+                                    (isRoot ? ["-u", "postgres", "--", bin + "/postgres"] : []) + ["-D", directory + "/data"],
+                                    in: directory, log: directory + "/server.log")
+            guard waitUntilReady(bin: bin, socket: directory + "/socket", port: port, server: server) else {
+                server.terminate()
+                last = Failure(description: "the server did not start on port \(port):\n"
+                               + ((try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""))
                 continue
             }
             let password = "neon" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
@@ -123,6 +129,16 @@ final class NeonStandInCluster: Sendable {
             return cluster
         }
         throw last
+    }
+
+    /// Polls `pg_isready` for up to 30 s while the server process is alive.
+    private static func waitUntilReady(bin: String, socket: String, port: Int, server: Process) -> Bool {
+        for _ in 0..<300 {
+            if (try? run(bin + "/pg_isready", ["-q", "-h", socket, "-p", String(port)])) != nil { return true }
+            if !server.isRunning { return false }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
     }
 
     /// A throwaway CA and a server certificate for localhost, 127.0.0.1 and the Neon-shaped host.
@@ -163,7 +179,23 @@ final class NeonStandInCluster: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try processLock.withLock { try process.run() }
+    }
+
+    /// Starts a process that is never waited for (the server), its output appended to `log`.
+    private static func launch(_ path: String, _ arguments: [String], in directory: String, log: String) throws -> Process {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try processLock.withLock { try process.run() }
+        try? handle.close()
+        return process
     }
 
     private static func serverBinDirectory() throws -> String {
@@ -180,7 +212,7 @@ final class NeonStandInCluster: Sendable {
         return try run(path, arguments, in: directory)
     }
 
-    /// Output goes to a file, not a pipe: a server started by pg_ctl would hold a pipe open.
+    /// Runs a short command to completion; its output goes to a file.
     @discardableResult
     private static func run(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> String {
         let out = NSTemporaryDirectory() + "conformance-neon-out-" + UUID().uuidString
@@ -194,8 +226,10 @@ final class NeonStandInCluster: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
+        try processLock.withLock {
+            try process.run()
+            process.waitUntilExit()
+        }
         try? handle.close()
         let text = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0 else {

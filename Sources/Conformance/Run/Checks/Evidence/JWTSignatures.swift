@@ -36,6 +36,10 @@ struct JWTSignatures: BuiltInCheck {
         if jwks == nil, let url = context.betterAuth?.client.url("/jwks") {
             problems = problems.map { $0 == "no JWKS to verify the signature against" ? "no JWKS could be fetched from \(url)" : $0 }
         }
+        // A symmetric token cannot verify against public keys; saying why in detail is noise.
+        if problems.contains(where: { $0.hasPrefix("algorithm") }) {
+            problems.removeAll { $0.hasPrefix("JWKS key") || $0.hasPrefix("the signature does not verify") }
+        }
         var notes: [String] = []
         if let jwt = try? JWT(compact: token) {
             notes.append("header alg \(jwt.algorithm ?? "(none)"), kid \(jwt.keyID ?? "(none)"); sub \(jwt.subject ?? "(none)")")

@@ -4,7 +4,7 @@ import Testing
 
 /// Many callers on several connections; libpq's blocking calls must never stall Swift's
 /// cooperative pool.
-@Suite struct ConcurrencyTests {
+@Suite struct PostgresConcurrencyTests {
     @Test func manyConcurrentQueriesOnSeveralConnections() async throws {
         let cluster = try await TestCluster.shared()
         var connections: [PostgresConnection] = []
@@ -52,7 +52,7 @@ import Testing
         let heartbeat: Double = try await withThrowingTaskGroup(of: Double?.self) { group in
             for connection in pool {
                 group.addTask {
-                    _ = try await connection.query("SELECT pg_sleep(1)")
+                    _ = try await connection.query("SELECT pg_sleep(2)")
                     return nil
                 }
             }
@@ -67,9 +67,10 @@ import Testing
             }
             return beat
         }
-        #expect(heartbeat < 0.7)
+        // Far below the 2 s the queries take, with room for a busy machine.
+        #expect(heartbeat < 1.2)
         // And the sleeps overlapped instead of queueing behind each other.
-        #expect(Date().timeIntervalSince(started) < 2.5)
+        #expect(Date().timeIntervalSince(started) < 4)
     }
 
     @Test func cancellingATaskCancelsItsQuery() async throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import ConformancePostgres
 
 /// Server errors keep their SQLSTATE, message and detail, and leave the connection usable.
-@Suite struct ErrorTests {
+@Suite struct PostgresErrorTests {
     @Test func undefinedTable() async throws {
         let (_, db) = try await connectToShared()
         defer { db.close() }

@@ -2,7 +2,7 @@ import Testing
 @testable import ConformancePostgres
 
 /// Text-format results decoded by type OID, against a real server.
-@Suite struct TypeDecodingTests {
+@Suite struct PostgresTypeDecodingTests {
     @Test func decodesEveryKnownType() async throws {
         let (_, db) = try await connectToShared()
         defer { db.close() }
@@ -86,7 +86,7 @@ import Testing
 }
 
 /// Decoding rules without a server.
-@Suite struct PGValueTests {
+@Suite struct PostgresValueTests {
     @Test func numericPrecisionRule() {
         #expect(PGValue(serverText: "0.000000000000001", oid: PGTypeOID.numeric) == .double(1e-15))
         #expect(PGValue(serverText: "123456789012345", oid: PGTypeOID.numeric) == .double(123_456_789_012_345))

@@ -5,7 +5,7 @@ import Testing
 /// A cluster with `ssl = on` and a certificate from a throwaway CA: what the driver reports
 /// about TLS, and that verification really verifies.
 @Suite(.enabled(if: TestCluster.opensslAvailable, "needs the openssl command"))
-struct TLSTests {
+struct PostgresTLSTests {
     @Test func verifyFullIsReportedAsVerified() async throws {
         let cluster = try await TestCluster.sharedWithTLS()
         let db = try await PostgresConnection.connect(url: cluster.url(sslmode: "verify-full"))
@@ -61,13 +61,13 @@ struct TLSTests {
         #expect(pgError.kind == .connection)
         #expect(pgError.attempts == 1)
         #expect(pgError.message.contains("certificate verify failed"))
-        ConnectionTests.expectNoSecret(pgError, cluster: cluster)
+        PostgresConnectionTests.expectNoSecret(pgError, cluster: cluster)
     }
 
     @Test func aHostNameOutsideTheCertificateIsRefused() async throws {
         let cluster = try await TestCluster.sharedWithTLS()
-        // 127.0.0.2 reaches nothing here, so use hostaddr to connect to 127.0.0.1 while
-        // verifying the name "wrong.example" (not in the certificate's SAN).
+        // hostaddr connects to 127.0.0.1 while libpq verifies the name "wrong.example", which the
+        // certificate's SAN (IP:127.0.0.1, DNS:localhost) does not cover.
         let url = cluster.url(host: "wrong.example", query: [
             "sslmode": "verify-full", "sslrootcert": cluster.caCertificate ?? "", "hostaddr": "127.0.0.1"])
         let error = await thrownError { try await PostgresConnection.connect(url: url, options: quickRetries(3)) }

@@ -2,7 +2,7 @@ import Testing
 @testable import ConformancePostgres
 
 /// Masking and reading connection strings, without a server.
-@Suite struct DatabaseURLTests {
+@Suite struct PostgresDatabaseURLTests {
     @Test(arguments: [
         ("postgresql://alice:secret@db.example.com:5432/app?sslmode=require",
          "postgresql://alice:****@db.example.com:5432/app?sslmode=require"),
@@ -49,7 +49,7 @@ import Testing
 }
 
 /// Backoff and which failures are worth retrying.
-@Suite struct ConnectionRetryTests {
+@Suite struct PostgresConnectionRetryTests {
     @Test func backoffDoublesWithEqualJitterAndIsCapped() {
         var options = ConnectOptions()
         options.baseDelay = 0.25

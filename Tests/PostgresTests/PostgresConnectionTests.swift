@@ -4,7 +4,7 @@ import Testing
 
 /// The connection phase: what a connection reports about itself, retries, and failures that
 /// must be clear and never show the password.
-@Suite struct ConnectionTests {
+@Suite struct PostgresConnectionTests {
     @Test func reportsWhatItConnectedTo() async throws {
         let (cluster, db) = try await connectToShared()
         defer { db.close() }
@@ -14,6 +14,7 @@ import Testing
         #expect(db.database == cluster.database)
         #expect(db.user == cluster.user)
         #expect(db.serverVersion.first?.isNumber == true)
+        #expect(PostgresConnection.libpqVersion.hasPrefix("1"))
         #expect(db.backendPID > 0)
         // What the driver added, and no password among the parameters it reports.
         #expect(db.parameters["connect_timeout"] == "15")
