@@ -152,8 +152,12 @@ public struct TargetLoader: Sendable {
         func endpoint(_ key: String) throws -> (String, JSONTemplate) {
             let n = try node.required(key, "{\"path\": ..., \"body\": {...}}")
             _ = try n.object(allowing: ["path", "body"], context: "\"\(key)\"")
-            return (try n.required("path", "the route's path").nonEmptyString(),
-                    try JSONTemplate.parse(try n.required("body", "the JSON body, with ${email}, ${password}, ${name}")))
+            let bodyNode = try n.required("body", "the JSON body, with ${email}, ${password}, ${name}")
+            let body = try JSONTemplate.parse(bodyNode)
+            if let unknown = body.variables.first(where: { !["email", "password", "name"].contains($0) }) {
+                throw bodyNode.error("${\(unknown)} is not known here: an identity body may use ${email}, ${password} and ${name}")
+            }
+            return (try n.required("path", "the route's path").nonEmptyString(), body)
         }
         let (upPath, upBody) = try endpoint("signUp")
         let (inPath, inBody) = try endpoint("signIn")

@@ -126,7 +126,9 @@ struct ProbeTarget: Sendable {
             let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary)]
             let status = ex.status ?? 0
             if !deny.contains(status) {
-                findings.append(Finding(oracle: probe.oracle, message: context.redactor.redact(refusal(probe, op, status)), evidence: evidence))
+                // Accepted is the probe's own failure; refused with another status is a wrong denial.
+                let oracle = (200..<300).contains(status) ? probe.oracle : "DenialStatus"
+                findings.append(Finding(oracle: oracle, message: context.redactor.redact(refusal(probe, op, status)), evidence: evidence))
             }
             if op.writes, var o = object {
                 if let change = await o.changed(context: context, resource: resource) {

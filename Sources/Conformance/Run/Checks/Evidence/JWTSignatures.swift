@@ -66,7 +66,7 @@ struct JWTSignatures: BuiltInCheck {
         let context = kit.context
         let name = "an HS256 token signed with BETTER_AUTH_SECRET is refused"
         guard let secret = context.target.secret, !secret.isEmpty else {
-            return kit.skipped(name, "no BETTER_AUTH_SECRET was given (--secret or the environment): an HS256 token signed with it cannot be made")
+            return kit.skipped(name, "no BETTER_AUTH_SECRET was given (in the environment or the .env file): an HS256 token signed with it cannot be made")
         }
         guard let resource, resource.routes[.list] != nil else { return kit.skipped(name, "the target maps no list route to send it to") }
         guard let user = identities.first else { return kit.skipped(name, "no user") }
