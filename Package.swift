@@ -29,10 +29,12 @@ let package = Package(
             "Conformance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Process and PostgreSQL-cluster helpers shared by the test targets (Foundation only).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPTests", dependencies: ["ConformanceHTTP"], exclude: ["edge_server.py"]),
-        .testTarget(name: "PostgresTests", dependencies: ["ConformancePostgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["ConformancePostgres", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["ConformanceCrypto"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "ConformanceHTTP", "ConformancePostgres", "ConformanceCrypto"],
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "ConformanceHTTP", "ConformancePostgres", "ConformanceCrypto", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

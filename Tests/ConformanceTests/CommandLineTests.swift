@@ -1,6 +1,7 @@
 import ConformancePostgres
 import Foundation
 import Testing
+import TestSupport
 @testable import Conformance
 
 /// The command line as a user meets it: doctor, the branch guard, Ctrl-C with clean-up.
@@ -69,15 +70,10 @@ import Testing
 
     @Test func interruptStillCleansUp() async throws {
         let log = NSTemporaryDirectory() + "interrupt-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binary())
-        p.arguments = ["run", "--criterion", "SC-004", "--criterion", "SC-010", "--reports", NSTemporaryDirectory() + "int-\(UUID().uuidString)", Harness.packPath]
-        p.environment = try environment()
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
+        // Started, not run: the test must signal it mid-run (ChildProcess writes its output to `log`).
+        let pid = try ChildProcess.start([Harness.binary(), "run", "--criterion", "SC-004", "--criterion", "SC-010",
+                                          "--reports", NSTemporaryDirectory() + "int-\(UUID().uuidString)", Harness.packPath],
+                                         environment: try environment(), output: log)
         // Wait until the run's users exist, then interrupt it.
         var run: String?
         var created = false
@@ -87,9 +83,8 @@ import Testing
             if let run, try await userCount(run: run) > 0 { created = true }
         }
         #expect(created)
-        kill(p.processIdentifier, SIGINT)
-        p.waitUntilExit()
-        try handle.close()
+        kill(pid, SIGINT)
+        ChildProcess.wait(for: pid)
         let out = try String(contentsOfFile: log, encoding: .utf8)
         #expect(out.contains("interrupted"), "\(out)")
         #expect(out.contains("clean-up: deleted"), "\(out)")

@@ -1,13 +1,44 @@
 import ConformanceHTTP
 import Foundation
 import Testing
+import TestSupport
 @testable import Conformance
 
 /// SC-012 without the internet: the Neon judgement against a local cluster that looks like Neon
 /// from the wire (neon.* settings, TLS verified against a CA, reached under a Neon host name via
 /// libpq's `hostaddr`) and against a plain cluster, which must fail with the honest message.
-@Suite("Neon stand-in", .enabled(if: NeonStandInCluster.toolsAvailable, "needs PostgreSQL server binaries and openssl"))
+@Suite("Neon stand-in", .enabled(if: TestCluster.serverAvailable && TestCluster.opensslAvailable,
+                                  "needs PostgreSQL server binaries and openssl"))
 struct NeonStandInTests {
+    /// The endpoint a Neon URL would name; the certificate carries it, DNS does not need to.
+    static let neonHost = "ep-conformance-stand-in-123456.us-east-2.aws.neon.tech"
+    /// Neon's settings, as custom placeholders in postgresql.conf.
+    static let neonSettings = [
+        "neon.project_id = 'conformance-stand-in-project'",
+        "neon.branch_id = 'br-test-123'",
+        "neon.endpoint_id = 'ep-conformance-stand-in-123456'",
+        "neon.tenant_id = '00000000000000000000000000000000'",
+        "neon.timeline_id = '11111111111111111111111111111111'",
+    ]
+
+    /// Shared by every test of this run, started on first use and stopped at exit by
+    /// `TestCluster`. The database is named as Neon names its default one.
+    private static let sharedStandIn = Task {
+        try await TestCluster.start(.init(tls: true, certificateHosts: [neonHost], extraSettings: neonSettings, database: "neondb"))
+    }
+    /// No TLS, no Neon settings: what the reference app runs on.
+    private static let sharedPlain = Task { try await TestCluster.start(.init(database: "neondb")) }
+    static func standIn() async throws -> TestCluster { try await sharedStandIn.value }
+    static func plain() async throws -> TestCluster { try await sharedPlain.value }
+
+    /// The stand-in as a Neon URL names it: the Neon host (what libpq verifies and reports),
+    /// reached at 127.0.0.1 through `hostaddr`, verified against the test CA.
+    static func neonURL(_ cluster: TestCluster, sslmode: String = "verify-full") -> String {
+        var query = ["sslmode": sslmode, "hostaddr": "127.0.0.1"]
+        if sslmode.hasPrefix("verify") { query["sslrootcert"] = cluster.caCertificate }
+        return cluster.url(host: neonHost, query: query)
+    }
+
     /// A run context over one database, as the runner builds it; nothing in it reaches the network.
     static func check(_ check: any BuiltInCheck, databaseURL: String, expectNeon: Bool = true) async throws -> [CaseResult] {
         let db = try await Database.connect(url: databaseURL)
@@ -29,11 +60,11 @@ struct NeonStandInTests {
     }
 
     @Test func probeSeesSettingsTLSAndAVerifiedCertificate() async throws {
-        let cluster = try await NeonStandInCluster.standIn()
-        let db = try await Database.connect(url: cluster.neonURL)
+        let cluster = try await Self.standIn()
+        let db = try await Database.connect(url: Self.neonURL(cluster))
         defer { db.close() }
         let e = try await NeonProbe(database: db).examine()
-        #expect(e.host == NeonStandInCluster.neonHost)
+        #expect(e.host == Self.neonHost)
         #expect(e.hostIsNeon)
         #expect(e.endpointID == "ep-conformance-stand-in-123456")
         #expect(e.settings["neon.branch_id"] == "br-test-123")
@@ -50,8 +81,8 @@ struct NeonStandInTests {
     }
 
     @Test func theCheckPassesOnTheStandIn() async throws {
-        let cluster = try await NeonStandInCluster.standIn()
-        let cases = try await Self.check(NeonDatabase(), databaseURL: cluster.neonURL)
+        let cluster = try await Self.standIn()
+        let cases = try await Self.check(NeonDatabase(), databaseURL: Self.neonURL(cluster))
         #expect(cases.count == 1)
         #expect(cases.first?.outcome.label == "passed")
         let details = cases.first?.evidence.map(\.text).joined(separator: "\n") ?? ""
@@ -62,8 +93,8 @@ struct NeonStandInTests {
     }
 
     @Test func anUnverifiedCertificateStillPassesButTheEvidenceSaysSo() async throws {
-        let cluster = try await NeonStandInCluster.standIn()
-        let url = cluster.url(host: NeonStandInCluster.neonHost, hostaddr: "127.0.0.1", sslmode: "require")
+        let cluster = try await Self.standIn()
+        let url = Self.neonURL(cluster, sslmode: "require")
         let cases = try await Self.check(NeonDatabase(), databaseURL: url)
         #expect(cases.first?.outcome.label == "passed")
         let details = cases.first?.evidence.map(\.text).joined(separator: "\n") ?? ""
@@ -71,14 +102,14 @@ struct NeonStandInTests {
     }
 
     @Test func settingsAndTLSWithoutANeonHostAreNotNeon() async throws {
-        let cluster = try await NeonStandInCluster.standIn()
+        let cluster = try await Self.standIn()
         let cases = try await Self.check(NeonDatabase(), databaseURL: cluster.url(sslmode: "verify-full"))
         let text = try #require(Self.message(cases.first))
         #expect(text.hasSuffix("at 127.0.0.1 is not Neon: host 127.0.0.1 is not an ep-….neon.tech endpoint"))
     }
 
     @Test func plainPostgreSQLFailsWithTheHonestMessage() async throws {
-        let cluster = try await NeonStandInCluster.plain()
+        let cluster = try await Self.plain()
         let cases = try await Self.check(NeonDatabase(), databaseURL: cluster.url(sslmode: "disable"))
         #expect(cases.count == 1)
         let text = try #require(Self.message(cases.first))
@@ -87,7 +118,7 @@ struct NeonStandInTests {
     }
 
     @Test func expectNeonFalseSkipsWithThatReason() async throws {
-        let cluster = try await NeonStandInCluster.plain()
+        let cluster = try await Self.plain()
         let cases = try await Self.check(NeonDatabase(), databaseURL: cluster.url(sslmode: "disable"), expectNeon: false)
         guard case .skipped(let reason)? = cases.first?.outcome else {
             Issue.record("expected a skip, got \(cases.first?.outcome.label ?? "nothing")")
@@ -97,7 +128,7 @@ struct NeonStandInTests {
     }
 
     @Test func theVerdictRefusesAServerThatDeniesTLS() {
-        let e = NeonProbe.Evidence(host: NeonStandInCluster.neonHost, hostIsNeon: true, endpointID: "ep-x", settings: ["neon.branch_id": "br-1"],
+        let e = NeonProbe.Evidence(host: Self.neonHost, hostIsNeon: true, endpointID: "ep-x", settings: ["neon.branch_id": "br-1"],
                                    tlsInUse: true, tlsVersion: "TLSv1.3", sslmode: "require", certificateVerified: false,
                                    serverVersion: "PostgreSQL 16.4")
         #expect(NeonDatabase.verdict(e, server: .init(ssl: true, version: "TLSv1.3", cipher: nil)).passed)
@@ -110,7 +141,7 @@ struct NeonStandInTests {
     /// The database scan judges with PostgreSQL's `~`; the unit tests with NSRegularExpression.
     /// Both must read every pattern alike, on every sample.
     @Test func postgresAndFoundationReadThePatternsAlike() async throws {
-        let cluster = try await NeonStandInCluster.plain()
+        let cluster = try await Self.plain()
         let db = try await Database.connect(url: cluster.url(sslmode: "disable"))
         defer { db.close() }
         let values = PasswordHashSamples.foreign.map(\.value) + PasswordHashSamples.notHashes + [PasswordHashSamples.betterAuthHash]
@@ -125,7 +156,7 @@ struct NeonStandInTests {
     }
 
     @Test func foreignHashesAreNamedByTableAndColumnNeverByValue() async throws {
-        let cluster = try await NeonStandInCluster.plain()
+        let cluster = try await Self.plain()
         let bcrypt = PasswordHashSamples.foreign[0].value, argon = PasswordHashSamples.foreign[3].value
         try cluster.psql("""
             CREATE TABLE IF NOT EXISTS app_users (id serial PRIMARY KEY, email text, password_hash varchar(200));
@@ -139,7 +170,7 @@ struct NeonStandInTests {
             INSERT INTO secrets_locked VALUES ('\(bcrypt)');
             GRANT SELECT ON app_users, notes, account TO conformance;
             REVOKE ALL ON secrets_locked FROM conformance;
-            """)
+            """, database: cluster.database)
         let cases = try await Self.check(ForeignPasswordHashes(), databaseURL: cluster.url(sslmode: "disable"))
         #expect(cases.count == 1)
         guard case .failed(let findings)? = cases.first?.outcome else {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Conformance
 
 @Suite struct ReportTests {
@@ -25,15 +26,9 @@ import Testing
         try xml.write(toFile: path, atomically: true, encoding: .utf8)
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["xmllint", "--noout", "--schema", url.path + "/shared/schemas/junit-ci.xsd", path]
-        let pipe = Pipe()
-        p.standardError = pipe
-        try p.run()
-        let err = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(err)")
+        let (status, err) = try ChildProcess.runUnchecked("/usr/bin/env", ["xmllint", "--noout", "--schema",
+                                                                           url.path + "/shared/schemas/junit-ci.xsd", path])
+        #expect(status == 0, "\(err)")
         #expect(!xml.contains("\u{1B}"))
         #expect(!xml.contains("\u{0}"))
         #expect(xml.contains("tests=\"5\" failures=\"1\" errors=\"1\" skipped=\"1\""))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ConformancePostgres
 
 /// Many callers on several connections; libpq's blocking calls must never stall Swift's

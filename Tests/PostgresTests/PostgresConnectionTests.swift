@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ConformancePostgres
 
 /// The connection phase: what a connection reports about itself, retries, and failures that

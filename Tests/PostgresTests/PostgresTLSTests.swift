@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ConformancePostgres
 
 /// A cluster with `ssl = on` and a certificate from a throwaway CA: what the driver reports

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ConformancePostgres
 
 /// The test cluster itself, as another test (e.g. a Neon stand-in) would use it.

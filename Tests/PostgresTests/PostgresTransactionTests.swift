@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ConformancePostgres
 
 /// The read-only helper is the harness's promise not to change a user's database.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import ConformancePostgres
 
 /// The error `body` throws, or nil; lets a test inspect an error's fields, not just its type.

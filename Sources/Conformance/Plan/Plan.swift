@@ -38,8 +38,13 @@ public struct Plan: Sendable {
 
     static func describe(_ step: Step, target: Target) -> String {
         switch step.kind {
-        case .signUp(let u): return "\(step.name): POST \(target.authBaseURL)/sign-up/email as \(u)"
-        case .signIn(let u): return "\(step.name): POST \(target.authBaseURL)/sign-in/email as \(u)"
+        case .signUp(let u), .signIn(let u):
+            let up: Bool
+            if case .signUp = step.kind { up = true } else { up = false }
+            switch target.identity {
+            case .betterAuth: return "\(step.name): POST \(target.authBaseURL)/\(up ? "sign-up" : "sign-in")/email as \(u)"
+            case .custom(let c): return "\(step.name): POST \(Target.join(c.baseURL, up ? c.signUpPath : c.signInPath)) as \(u)"
+            }
         case .token(let u): return "\(step.name): token for \(u) (\(target.tokenSource.rawValue))"
         case .call(let c):
             let route = target.resources[c.resource]?.routes[c.operation].map(\.description) ?? "(no route mapped)"

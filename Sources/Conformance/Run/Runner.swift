@@ -91,7 +91,10 @@ public struct Runner: Sendable {
         if !options.keep, let db = database {
             let ids = await context.pool.createdIdentities.map(\.id)
             do {
-                let report = try await Cleanup(database: db, target: target).run(runID: runID, knownUserIDs: ids)
+                // After Ctrl-C this task is cancelled, and cancelled queries do not run: the
+                // clean-up gets a task of its own, which inherits no cancellation.
+                let cleanup = Cleanup(database: db, target: target)
+                let report = try await Task { try await cleanup.run(runID: runID, knownUserIDs: ids) }.value
                 let rows = report.rows.sorted { $0.key < $1.key }.map { "\($0.value) from \($0.key)" }.joined(separator: ", ")
                 context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(rows.isEmpty ? "" : " and rows: \(rows)")")
             } catch {

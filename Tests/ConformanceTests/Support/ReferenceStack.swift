@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Conformance
 
 /// The embedded reference app, as the integration tests use it. `scripts/test` starts one stack
@@ -66,23 +67,16 @@ enum ReferenceStack {
         func stop() { _ = try? ReferenceStack.run(["scripts/services", "api-down", "--out", outFile]) }
     }
 
+    /// Runs `args` (looked up in PATH by `/usr/bin/env`) in the package root and returns its exit
+    /// status and combined output. `scripts/services` exiting non-zero throws; other commands'
+    /// statuses are for the caller to judge. `ChildProcess`, not Foundation's `Process`:
+    /// `scripts/services up` leaves servers running, and `Process` would wait for them too.
     @discardableResult
     static func run(_ args: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: root)
-        if let environment { p.environment = environment }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let out = String(decoding: data, as: UTF8.self)
-        if p.terminationStatus != 0, args.first == "scripts/services" {
-            throw Failure(description: "\(args.joined(separator: " ")) exited \(p.terminationStatus): \(out)")
+        let (status, out) = try ChildProcess.runUnchecked("/usr/bin/env", args, environment: environment, in: root)
+        if status != 0, args.first == "scripts/services" {
+            throw Failure(description: "\(args.joined(separator: " ")) exited \(status): \(out)")
         }
-        return (p.terminationStatus, out)
+        return (status, out)
     }
 }

@@ -118,7 +118,7 @@ struct ProbeTarget: Sendable {
                 if case .unavailable(let why) = probe.payload { cases.append(kit.skipped(name, why)) }
                 continue
             }
-            var call = ResourceClient.Call(resource: resource, operation: op, credentials: credentials, pathUserID: owner.id,
+            let call = ResourceClient.Call(resource: resource, operation: op, credentials: credentials, pathUserID: owner.id,
                                            id: object?.id, body: body(for: op, object: object))
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }

@@ -15,36 +15,50 @@ import Glibc
 /// Clean-up: `stop()` stops the server and deletes the folder. Clusters still running when the
 /// test process exits are stopped by an `atexit` hook, and a small watchdog process does the same
 /// if the test process dies without exiting normally.
-final class TestCluster: Sendable {
-    struct Options: Sendable {
-        /// Start with `ssl = on` and a server certificate (SAN IP:127.0.0.1, DNS:localhost)
-        /// signed by a fresh CA at `caCertificate`.
-        var tls = false
+public final class TestCluster: Sendable {
+    public struct Options: Sendable {
+        /// Start with `ssl = on` and a server certificate (SAN IP:127.0.0.1, DNS:localhost and
+        /// `certificateHosts`) signed by a fresh CA at `caCertificate`.
+        public var tls: Bool
+        /// More DNS names for the server certificate's SAN, e.g. a Neon-shaped endpoint host that
+        /// a test reaches through libpq's `hostaddr=127.0.0.1`, so `verify-full` passes for it.
+        public var certificateHosts: [String]
         /// Lines appended to `postgresql.conf` (they win over the defaults written before them).
-        var extraSettings: [String] = []
+        public var extraSettings: [String]
         /// The login role tests connect as (not a superuser).
-        var user = "conformance"
-        /// Its password; full of URL-hostile characters on purpose, so every test also proves
-        /// that passwords are encoded and masked correctly.
-        var password = "pw:@/?#%'& é-" + UUID().uuidString.prefix(8)
+        public var user: String
+        /// Its password; by default full of URL-hostile characters on purpose, so every test
+        /// also proves that passwords are encoded and masked correctly.
+        public var password: String
         /// A database owned by `user`.
-        var database = "conformance"
+        public var database: String
+
+        /// `password: nil` picks a fresh URL-hostile one.
+        public init(tls: Bool = false, certificateHosts: [String] = [], extraSettings: [String] = [],
+                    user: String = "conformance", password: String? = nil, database: String = "conformance") {
+            self.tls = tls
+            self.certificateHosts = certificateHosts
+            self.extraSettings = extraSettings
+            self.user = user
+            self.password = password ?? "pw:@/?#%'& é-" + UUID().uuidString.prefix(8)
+            self.database = database
+        }
     }
 
     /// Root of everything the cluster owns (deleted by `stop()`).
-    let directory: String
-    let dataDirectory: String
-    let socketDirectory: String
-    let port: Int
-    let user: String
-    let password: String
-    let database: String
+    public let directory: String
+    public let dataDirectory: String
+    public let socketDirectory: String
+    public let port: Int
+    public let user: String
+    public let password: String
+    public let database: String
     /// The bootstrap superuser; reachable over TCP with `superuserPassword`, or with `psql(_:)`.
-    let superuser = "postgres"
-    let superuserPassword: String
+    public let superuser = "postgres"
+    public let superuserPassword: String
     /// PEM file of the CA that signed the server certificate (TLS clusters only).
-    let caCertificate: String?
-    let serverLog: String
+    public let caCertificate: String?
+    public let serverLog: String
     private let binDirectory: String
 
     private init(directory: String, port: Int, options: Options, superuserPassword: String,
@@ -68,15 +82,15 @@ final class TestCluster: Sendable {
     private static let sharedTLS = Task { try await TestCluster.start(Options(tls: true)) }
 
     /// The plain (no TLS) cluster shared by every test of this run, started on first use.
-    static func shared() async throws -> TestCluster { try await sharedPlain.value }
+    public static func shared() async throws -> TestCluster { try await sharedPlain.value }
     /// A TLS cluster shared by every TLS test of this run, started on first use.
-    static func sharedWithTLS() async throws -> TestCluster { try await sharedTLS.value }
+    public static func sharedWithTLS() async throws -> TestCluster { try await sharedTLS.value }
 
     // MARK: - URLs
 
     /// A URL for the test role (or any role) over TCP; `query` holds libpq parameters such as
     /// `sslmode`. The password is percent-encoded.
-    func url(user: String? = nil, password: String? = nil, database: String? = nil,
+    public func url(user: String? = nil, password: String? = nil, database: String? = nil,
              host: String = "127.0.0.1", query: [String: String] = ["sslmode": "disable"]) -> String {
         let name = Self.encode(user ?? self.user)
         let secret = Self.encode(password ?? self.password)
@@ -88,24 +102,24 @@ final class TestCluster: Sendable {
     }
 
     /// The password as it appears in `url()`.
-    var encodedPassword: String { Self.encode(password) }
+    public var encodedPassword: String { Self.encode(password) }
 
     /// The test role's URL with the given sslmode (and, for verify modes, the cluster's CA).
-    func url(sslmode: String) -> String {
+    public func url(sslmode: String) -> String {
         var query = ["sslmode": sslmode]
         if let caCertificate, sslmode.hasPrefix("verify") { query["sslrootcert"] = caCertificate }
         return url(query: query)
     }
 
     /// The superuser's URL, for tests that need to create roles or read server internals.
-    var superuserURL: String {
+    public var superuserURL: String {
         url(user: superuser, password: superuserPassword, database: "postgres")
     }
 
     /// Runs SQL as the superuser through `psql` over the Unix socket (independent of the driver
     /// under test) and returns its unaligned, tuples-only output.
     @discardableResult
-    func psql(_ sql: String, database: String = "postgres") throws -> String {
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
         try Self.runServerBinary(binDirectory + "/psql",
                                  ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
                                   "-p", String(port), "-U", superuser, "-d", database, "-c", sql],
@@ -114,7 +128,7 @@ final class TestCluster: Sendable {
 
     /// Stops the server but keeps its data and port, like a Neon compute scaled to zero:
     /// open connections are terminated (57P01) and new ones are refused until `resume()`.
-    func suspend() async throws {
+    public func suspend() async throws {
         _ = try await Self.offPool { [self] in
             try Self.runServerBinary(binDirectory + "/pg_ctl",
                                      ["-D", dataDirectory, "-m", "fast", "-w", "-s", "stop"], in: directory)
@@ -122,7 +136,7 @@ final class TestCluster: Sendable {
     }
 
     /// Starts a suspended server again on the same port.
-    func resume() async throws {
+    public func resume() async throws {
         _ = try await Self.offPool { [self] in
             try Self.runServerBinary(binDirectory + "/pg_ctl",
                                      ["-D", dataDirectory, "-l", serverLog, "-w", "-t", "30", "-s", "start"],
@@ -138,19 +152,19 @@ final class TestCluster: Sendable {
     }
 
     /// Stops the server and deletes the folder. Idempotent.
-    func stop() {
+    public func stop() {
         let (found, watchdog) = Registry.shared.remove(directory)
         if found { Self.stop(directory: directory, watchdog: watchdog) }
     }
 
     // MARK: - Start
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Creates and starts a cluster. Blocking work runs off the cooperative pool.
-    static func start(_ options: Options = Options()) async throws -> TestCluster {
+    public static func start(_ options: Options = Options()) async throws -> TestCluster {
         try await offPool { try startBlocking(options) }
     }
 
@@ -178,7 +192,7 @@ final class TestCluster: Sendable {
 
         var caCertificate: String?
         if options.tls {
-            caCertificate = try makeCertificates(in: directory + "/tls")
+            caCertificate = try makeCertificates(in: directory + "/tls", hosts: options.certificateHosts)
         }
         if runsAsRoot {
             try run("/bin/chown", ["-R", "postgres:postgres", directory], in: directory)
@@ -243,9 +257,9 @@ final class TestCluster: Sendable {
 
     // MARK: - TLS material
 
-    /// A throwaway CA and a server certificate for 127.0.0.1 / localhost, made with the
-    /// `openssl` command. Returns the CA certificate's path.
-    private static func makeCertificates(in folder: String) throws -> String {
+    /// A throwaway CA and a server certificate for 127.0.0.1 / localhost (and `hosts`), made
+    /// with the `openssl` command. Returns the CA certificate's path.
+    private static func makeCertificates(in folder: String, hosts: [String]) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let openssl = "/usr/bin/openssl"
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -260,7 +274,7 @@ final class TestCluster: Sendable {
             basicConstraints = CA:FALSE
             keyUsage = critical, digitalSignature, keyEncipherment
             extendedKeyUsage = serverAuth
-            subjectAltName = IP:127.0.0.1, DNS:localhost
+            subjectAltName = \((["IP:127.0.0.1", "DNS:localhost"] + hosts.map { "DNS:" + $0 }).joined(separator: ", "))
 
             """.write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
         try run(openssl, ["x509", "-req", "-in", folder + "/server.csr", "-CA", folder + "/ca.crt",
@@ -272,7 +286,7 @@ final class TestCluster: Sendable {
     }
 
     /// A CA unrelated to any cluster, to prove that verification really checks the issuer.
-    static func makeUnrelatedCA(in folder: String) throws -> String {
+    public static func makeUnrelatedCA(in folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                                      "-nodes", "-keyout", folder + "/other.key", "-out", folder + "/other.crt",
@@ -280,8 +294,14 @@ final class TestCluster: Sendable {
         return folder + "/other.crt"
     }
 
-    static var opensslAvailable: Bool {
+    public static var opensslAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+    }
+
+    /// Whether PostgreSQL server binaries are installed (or named by `CONFORMANCE_PG_BIN`), so
+    /// suites can be disabled with a reason instead of failing on machines without them.
+    public static var serverAvailable: Bool {
+        (try? serverBinDirectory()) != nil
     }
 
     // MARK: - Stopping
@@ -415,7 +435,7 @@ final class TestCluster: Sendable {
     }
 
     /// A port on 127.0.0.1 with nothing listening, for connection-failure tests.
-    static func closedPort() throws -> Int { try freePort() }
+    public static func closedPort() throws -> Int { try freePort() }
 
     private static func append(_ text: String, to path: String) throws {
         guard let handle = FileHandle(forWritingAtPath: path) else {
@@ -449,11 +469,11 @@ final class TestCluster: Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    static func quoteIdentifier(_ name: String) -> String {
+    public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func quoteLiteral(_ text: String) -> String {
+    public static func quoteLiteral(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }
