@@ -60,7 +60,7 @@ struct APIMatchesDatabase: BuiltInCheck {
                 return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", ")), rows])
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))
+                                  outcome: .database(error, context.redactor))
             }
         }
 
@@ -85,7 +85,7 @@ struct APIMatchesDatabase: BuiltInCheck {
                 return kit.failed(name, ex.seconds, extra.isEmpty ? "LostWrite" : "CrossUserRead", parts.joined(separator: "; "), [kit.evidence(name, ex)])
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))
+                                  outcome: .database(error, context.redactor))
             }
         }
     }

@@ -70,7 +70,7 @@ struct Concurrency: BuiltInCheck {
                 cases.append(findings.isEmpty ? kit.passed(n, 0) : CaseResult(name: n, criterion: "", file: "", seconds: 0, outcome: .failed(findings)))
             } catch {
                 cases.append(CaseResult(name: "database audit after the concurrent phase", criterion: "", file: "", seconds: 0,
-                                        outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+                                        outcome: .database(error, context.redactor)))
             }
         }
         return cases

@@ -83,7 +83,7 @@ struct Injection: BuiltInCheck {
                                             "\(user.logicalName) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))", []))
                 }
             } catch {
-                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .database(error, context.redactor)))
             }
         }
         return cases

@@ -94,7 +94,7 @@ struct IsolationMatrix: BuiltInCheck {
             cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings)))
         case .failure(let e):
             cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                                    outcome: .error(kind: "QueryError", message: context.redactor.redact("\(e)"))))
+                                    outcome: .database(e, context.redactor)))
         }
         return cases
     }

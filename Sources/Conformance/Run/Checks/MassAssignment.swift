@@ -59,7 +59,7 @@ struct MassAssignment: BuiltInCheck {
                 }
             } catch {
                 cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                        outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+                                        outcome: .database(error, context.redactor)))
             }
         }
         return cases

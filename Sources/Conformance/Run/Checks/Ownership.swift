@@ -30,7 +30,7 @@ struct Ownership: BuiltInCheck {
             }
             return cases
         } catch {
-            return [CaseResult(name: "ownership", criterion: "", file: "", seconds: 0, outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+            return [CaseResult(name: "ownership", criterion: "", file: "", seconds: 0, outcome: .database(error, context.redactor))]
         }
     }
 }

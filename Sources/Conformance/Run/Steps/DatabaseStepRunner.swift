@@ -41,10 +41,7 @@ struct DatabaseStepRunner: Sendable {
         }
     }
 
-    func queryError(_ e: PostgresError) -> StepOutcome {
-        let kind = e.kind == .connection ? "DatabaseUnreachable" : "QueryError"
-        return StepOutcome(.error(kind: kind, message: context.redactor.redact(e.description)))
-    }
+    func queryError(_ e: PostgresError) -> StepOutcome { StepOutcome(.database(e, context.redactor)) }
 
     func judge(_ step: Step, expect: Expectation? = nil, rows: JSONValue, rowCount: Int?, exists: Bool?, scope: ScenarioScope,
                title: String) throws -> StepOutcome {

@@ -25,7 +25,7 @@ struct BetterAuthAccounts: BuiltInCheck {
                 """, [Database.textArray(identities.map(\.id))])
         } catch {
             return [CaseResult(name: "Better Auth credential accounts", criterion: "", file: "", seconds: 0,
-                               outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+                               outcome: .database(error, context.redactor))]
         }
         var byUser: [String: [JSONValue]] = [:]
         for row in rows { if let id = row["id"]?.stringValue { byUser[id, default: []].append(row) } }

@@ -55,7 +55,7 @@ struct BetterAuthSchema: BuiltInCheck {
             }
         } catch {
             cases.append(CaseResult(name: "Better Auth schema", criterion: "", file: "", seconds: 0,
-                                    outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)"))))
+                                    outcome: .database(error, context.redactor)))
         }
         return cases
     }

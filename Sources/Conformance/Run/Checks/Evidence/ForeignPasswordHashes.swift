@@ -56,7 +56,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings))]
         } catch {
             return [CaseResult(name: name, criterion: "", file: "", seconds: Date().timeIntervalSince(t0),
-                               outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+                               outcome: .database(error, context.redactor))]
         }
     }
 

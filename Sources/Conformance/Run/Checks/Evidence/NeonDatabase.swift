@@ -37,7 +37,7 @@ struct NeonDatabase: BuiltInCheck {
         switch evidence {
         case .failure(let error):
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                               outcome: .error(kind: "QueryError", message: context.redactor.redact("\(error)")))]
+                               outcome: .database(error, context.redactor))]
         case .success(let e):
             let v = Self.verdict(e, server: server, expectedBranch: context.target.neonBranch,
                                  database: db.connection.database)
