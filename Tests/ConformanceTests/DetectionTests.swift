@@ -40,6 +40,34 @@ import Testing
         #expect(result.exitStatus == 1, "\(e.fault): exit \(result.exitStatus)\n\(Harness.describe(result))")
     }
 
+    /// A home-made bcrypt/HS256 auth instead of Better Auth: SC-011 fails with sentences a
+    /// judge understands. Its own stack, since it leaves a `users` table behind.
+    @Test func customAuthFailsSC011WithReadableEvidence() async throws {
+        let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
+        defer { own.stop() }
+        let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
+        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-011", "SC-002"]))
+        let fired = Harness.failures(result)["SC-011"] ?? []
+        #expect(fired.isSuperset(of: ["ForeignPasswordHash", "HomeMadeAuthRoute"]), "\(fired)")
+        let messages = result.allCases.flatMap { c -> [String] in
+            if case .failed(let fs) = c.outcome { return fs.map(\.message) } else { return [] }
+        }
+        #expect(messages.contains { $0.contains("bcrypt") && $0.contains("users") && $0.contains("password_hash") }, "\(messages)")
+        #expect(messages.contains { $0.contains("/auth/login") }, "\(messages)")
+        // The app still works for its own users: SC-002 passes through the custom identity.
+        #expect(Harness.failures(result)["SC-002"] == nil, "\(Harness.describe(result))")
+    }
+
+    /// The API writes to another database than the one the harness is given: SC-012 fails.
+    @Test func foreignDatabaseFailsSC012() async throws {
+        let own = try ReferenceStack.PrivateStack(faults: ["foreign-database"])
+        defer { own.stop() }
+        let result = try await Harness.run(try Harness.target(stack: own.stack), try Harness.scenarios(criteria: ["SC-012"]))
+        let fired = Harness.failures(result)["SC-012"] ?? []
+        #expect(fired.contains("WrittenElsewhere"), "\(fired)")
+        #expect(result.exitStatus == 1)
+    }
+
     @Test func skipExpIsCaughtByTheExpiredTokenProbe() async throws {
         let api = try ReferenceStack.ExtraAPI(faults: ["skip-exp"])
         defer { api.stop() }

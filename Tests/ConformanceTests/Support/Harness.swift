@@ -5,8 +5,8 @@ import Foundation
 enum Harness {
     static var packPath: String { ReferenceStack.root + "/scenarios/phase2" }
 
-    static func target(apiURL: String? = nil, targetFile: String? = nil) throws -> Target {
-        let stack = try ReferenceStack.shared()
+    static func target(apiURL: String? = nil, targetFile: String? = nil, stack given: ReferenceStack.Stack? = nil) throws -> Target {
+        let stack = try given ?? ReferenceStack.shared()
         var env = stack.values
         if let apiURL { env["API_URL"] = apiURL }
         return try TargetLoader(environment: env).load(file: targetFile.map { ReferenceStack.root + "/" + $0 }, overrides: .init())

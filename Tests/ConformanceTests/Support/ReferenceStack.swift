@@ -51,6 +51,20 @@ enum ReferenceStack {
     }
 
     /// One more API on the shared database and auth server, with faults or another shape.
+    /// A whole stack of its own, for faults that leave tables behind in the shared database
+    /// (a home-made `users` table with bcrypt hashes) or write to another database.
+    final class PrivateStack: Sendable {
+        let stack: Stack
+
+        init(faults: [String]) throws {
+            let envFile = NSTemporaryDirectory() + "conformance-private-\(UUID().uuidString).env"
+            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ",")])
+            stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
+        }
+
+        func stop() { _ = try? ReferenceStack.run(["scripts/services", "down", "--env-file", stack.envFile]) }
+    }
+
     final class ExtraAPI: Sendable {
         let url: String
         let outFile: String
