@@ -84,6 +84,27 @@ import Testing
         #expect(result.count("passed") > 150)
     }
 
+    /// SC-011 passes on the clean app; SC-012 fails there with the honest message and nothing
+    /// else, and is skipped with the reason when the target says `expectNeon: false`.
+    @Test func cleanAppPassesSC011AndIsHonestlyNotNeon() async throws {
+        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-011", "SC-012"]))
+        let failures = Harness.failures(result)
+        #expect(failures["SC-011"] == nil, "\(Harness.describe(result))")
+        #expect(failures["SC-012"] == ["NotNeon"], "\(Harness.describe(result))")
+        let message = result.allCases.compactMap { c -> String? in
+            if case .failed(let fs) = c.outcome { return fs.first?.message } else { return nil }
+        }.first ?? ""
+        #expect(message.contains("PostgreSQL 15"), "\(message)")
+        #expect(message.contains("127.0.0.1 is not Neon"), "\(message)")
+        #expect(message.contains("no neon.* settings") && message.contains("no TLS"), "\(message)")
+
+        var relaxed = try Harness.target()
+        relaxed.expectNeon = false
+        let skipped = try await Harness.run(relaxed, try Harness.scenarios(criteria: ["SC-012"]))
+        #expect(skipped.count("failed") == 0, "\(Harness.describe(skipped))")
+        #expect(skipped.allCases.contains { if case .skipped(let why) = $0.outcome { return why.contains("expectNeon") } else { return false } })
+    }
+
     /// Issue 4: "not a single false alarm in 20 consecutive runs" of the matrix.
     @Test func matrixHasNoFalseAlarmInTwentyRuns() async throws {
         let target = try Harness.target()
