@@ -12,6 +12,8 @@ struct ConformanceCommand: AsyncParsableCommand {
 
     /// Usage mistakes exit 2 like every other bad input (ArgumentParser's default is 64).
     static func main() async {
+        // A peer that closes its end mid-write (a browser, a server) must not kill the run.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

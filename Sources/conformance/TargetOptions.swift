@@ -25,6 +25,9 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .customLong("ca-file"), help: "A CA bundle to verify the app's TLS certificates with.")
     var caFile: String?
 
+    @Option(name: .customLong("frontend-url"), help: "The front end's URL, for SC-006 (default: FRONTEND_URL).")
+    var frontendURL: String?
+
     func environment() throws -> [String: String] { try TargetLoader.environment(dotEnvPath: envFile) }
 
     func load() throws -> (Target, [String: String]) {
@@ -35,6 +38,7 @@ struct TargetOptions: ParsableArguments {
         o.databaseURL = databaseURL
         o.neonBranch = neonBranch
         o.caFile = caFile
+        o.frontendURL = frontendURL
         return (try TargetLoader(environment: env).load(file: targetFile, overrides: o), env)
     }
 }

@@ -18,7 +18,12 @@ public struct ScenarioRunner: Sendable {
         await withTaskGroup(of: (String, Result<Identity, Error>).self) { group in
             for name in scenario.users {
                 group.addTask {
-                    do { return (name, .success(try await context.pool.identity(name))) } catch { return (name, .failure(error)) }
+                    // Assign, then return after the `do`: Swift 6.3.1's optimiser miscompiles a
+                    // task-group child that returns from inside a `do` holding a `try await`
+                    // (release builds crash with "pure virtual method called").
+                    let result: Result<Identity, Error>
+                    do { result = .success(try await context.pool.identity(name)) } catch { result = .failure(error) }
+                    return (name, result)
                 }
             }
             for await (name, result) in group {

@@ -18,6 +18,8 @@ public struct Target: Sendable {
     public var neonBranch: String?
     public var caFile: String?
     public var requestTimeout: Double = 30
+    /// The front end, for SC-006 (checked in a headless browser when one is installed).
+    public var frontendURL: String?
 
     public init(authURL: String, apiURL: String, databaseURL: String?) {
         self.authURL = authURL

@@ -10,6 +10,7 @@ public struct TargetLoader: Sendable {
         public var secret: String?
         public var neonBranch: String?
         public var caFile: String?
+        public var frontendURL: String?
         public init() {}
     }
 
@@ -37,11 +38,13 @@ public struct TargetLoader: Sendable {
             }
         }
         let root = node ?? JSONNode(value: .object(JSONObject()), file: "(defaults)")
-        _ = try root.object(allowing: ["$schema", "auth", "api", "database", "denyWith", "resources", "authTables", "requestTimeout"],
+        _ = try root.object(allowing: ["$schema", "auth", "api", "database", "frontend", "denyWith", "resources", "authTables", "requestTimeout"],
                             context: "a target")
         let auth = root.optional("auth")
         let api = root.optional("api")
         let db = root.optional("database")
+        let frontend = root.optional("frontend")
+        _ = try frontend?.object(allowing: ["url"], context: "\"frontend\"")
         _ = try auth?.object(allowing: ["url", "basePath", "token", "identity"], context: "\"auth\"")
         _ = try api?.object(allowing: ["url", "openapi", "publicRoutes", "caFile"], context: "\"api\"")
         _ = try db?.object(allowing: ["url", "expectNeon", "branch"], context: "\"database\"")
@@ -67,6 +70,7 @@ public struct TargetLoader: Sendable {
             throw LoadError(file: file ?? "(command line)", location: ptr, message: "expected an http:// or https:// URL, found \"\(url)\"")
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
+        t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
         t.secret = overrides.secret ?? environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         t.neonBranch = try overrides.neonBranch ?? db?.optional("branch")?.nonEmptyString()
         t.caFile = try overrides.caFile ?? api?.optional("caFile")?.nonEmptyString()

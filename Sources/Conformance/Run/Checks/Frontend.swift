@@ -42,8 +42,8 @@ struct FrontendCheck: BuiltInCheck {
             let bad = texts.filter { Viewport($0) == nil }
             return [kit.failed("front-end widths", 0, "ScenarioError", "widths must look like \"320\" or \"320x640\": \(bad.joined(separator: ", "))", [])]
         }
-        guard let url = context.environment["FRONTEND_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            return names.map { kit.skipped($0, "no --frontend-url given") }
+        guard let url = input.parameters["url"]?.stringValue ?? context.target.frontendURL else {
+            return names.map { kit.skipped($0, "no front-end URL given (--frontend-url, FRONTEND_URL or frontend.url in the target)") }
         }
         guard let binary = HeadlessChromium.locate(environment: context.environment) else {
             return names.map { kit.skipped($0, "no Chromium on this machine (looked for \(HeadlessChromium.candidates.joined(separator: ", ")) on PATH and $CHROME_BIN)") }
