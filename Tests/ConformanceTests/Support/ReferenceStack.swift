@@ -56,9 +56,12 @@ enum ReferenceStack {
     final class PrivateStack: Sendable {
         let stack: Stack
 
-        init(faults: [String]) throws {
+        init(faults: [String], environment extra: [String: String] = [:]) throws {
             let envFile = NSTemporaryDirectory() + "conformance-private-\(UUID().uuidString).env"
-            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ",")])
+            var environment = ProcessInfo.processInfo.environment
+            for (k, v) in extra { environment[k] = v }
+            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ",")],
+                                   environment: environment)
             stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
         }
 
