@@ -121,6 +121,7 @@ public struct Resource: Sendable {
     }
     public func logicalField(forColumn column: String) -> String {
         if column == ownerColumn { return "owner" }
+        if column == idColumn { return "id" }
         if let l = columns.first(where: { $0.value == column })?.key { return l }
         return logicalField(forAPI: column)
     }
