@@ -186,9 +186,10 @@ import Testing
         case .integer(let lo, let hi):
             #expect(p["type"] == .string("integer"), "\(label) is an integer")
             #expect(p["minimum"]?.intValue == lo && p["maximum"]?.intValue == hi, "\(label) ranges from \(lo) to \(hi)")
-        case .number(let lo):
+        case .number(let lo, let hi):
             #expect(p["type"] == .string("number"), "\(label) is a number")
             #expect(p["minimum"]?.numberValue == lo, "\(label) is at least \(lo)")
+            #expect(p["maximum"]?.numberValue == hi, "\(label) is at most \(hi)")
         case .string:
             #expect(p["type"] == .string("string"), "\(label) is a string")
         case .strings:

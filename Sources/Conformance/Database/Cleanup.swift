@@ -19,8 +19,13 @@ public struct Cleanup: Sendable {
             let found = try await c.query("SELECT id FROM \(t.userTable) WHERE email LIKE $1", [domain])
             var ids = Set(found.rows.compactMap { $0.first?.stringValue })
             // Rows may also hang off ids the run learnt but whose user row is gone or was never
-            // stored under the domain (an app with its own users table).
-            ids.formUnion(knownUserIDs)
+            // stored under the domain (an app with its own users table). An id the app reported
+            // that belongs to a real user in the user table is never trusted: a wrong answer must
+            // not make the clean-up delete someone else's rows.
+            let others = try await c.query("SELECT id::text FROM \(t.userTable) WHERE id::text = ANY($1::text[]) AND email NOT LIKE $2",
+                                           [Database.textArray(knownUserIDs), domain])
+            let foreign = Set(others.rows.compactMap { $0.first?.stringValue })
+            ids.formUnion(knownUserIDs.filter { !foreign.contains($0) })
             var counts: [String: Int] = [:]
             let array = Database.textArray(Array(ids))
             for table in tables {
@@ -32,7 +37,7 @@ public struct Cleanup: Sendable {
             for aux in [t.sessionTable, t.accountTable] {
                 let present = try await c.query("SELECT to_regclass($1) IS NOT NULL", [aux])
                 if present.rows.first?.first == .bool(true) {
-                    _ = try await c.query("DELETE FROM \(aux) WHERE \"userId\" = ANY($1::text[])", [array])
+                    _ = try await c.query("DELETE FROM \(aux) WHERE \"userId\"::text = ANY($1::text[])", [array])
                 }
             }
             let users = try await c.query("DELETE FROM \(t.userTable) WHERE email LIKE $1", [domain])

@@ -90,7 +90,16 @@ extension Database {
 
     /// One row of a resource by id, with logical field names; nil when absent.
     public func row(of resource: Resource, id: String) async throws -> JSONValue? {
-        let rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(SQLName.quote(resource.idColumn))::text = $1", [id])
+        let rows: [JSONValue]
+        do {
+            // Compared in the column's own type so that the primary-key index serves the lookup
+            // (a production table may be large)...
+            rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(SQLName.quote(resource.idColumn)) = $1", [id])
+        } catch let e as PostgresError where e.sqlstate == "22P02" || e.sqlstate == "42883" || e.sqlstate == "22003" {
+            // ...unless the id is not of that type at all (a hostile id, a UUID for an integer
+            // column): then no row can have it, which the text comparison says without an error.
+            rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(SQLName.quote(resource.idColumn))::text = $1", [id])
+        }
         guard case .object(let o)? = rows.first else { return nil }
         return .object(JSONObject(o.pairs.map { (resource.logicalField(forColumn: $0.key), $0.value) }))
     }

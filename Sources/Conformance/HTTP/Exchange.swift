@@ -21,16 +21,18 @@ public struct Exchange: Sendable {
         for h in request.headers { lines.append("> \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
         if let body = request.body, !body.isEmpty {
             lines.append(">")
-            lines.append(Self.clip(redactor.redact(String(decoding: body, as: UTF8.self)), bodyLimit).split(separator: "\n").map { "> " + $0 }.joined(separator: "\n"))
+            let text = String(decoding: body, as: UTF8.self)
+            lines.append(Self.clip(redactor.redact(Self.prefix(text, bodyLimit)), bodyLimit, total: text.count).split(separator: "\n").map { "> " + $0 }.joined(separator: "\n"))
         }
         if let r = response {
             lines.append("< \(r.status)  (\(String(format: "%.1f", seconds * 1000)) ms)")
             for h in r.headers { lines.append("< \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
             if !r.body.isEmpty {
                 lines.append("<")
-                var text = redactor.redact(r.text)
+                let raw = r.text
+                var text = redactor.redact(Self.prefix(raw, bodyLimit))
                 if r.bodyTruncated { text += "\n… (body cut at the size limit)" }
-                lines.append(Self.clip(text, bodyLimit))
+                lines.append(Self.clip(text, bodyLimit, total: raw.count))
             }
         } else if let e = transportError {
             lines.append("! \(redactor.redact(e.description))")
@@ -38,8 +40,17 @@ public struct Exchange: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    static func clip(_ s: String, _ limit: Int) -> String {
-        s.count <= limit ? s : String(s.prefix(limit)) + "\n… (\(s.count - limit) more characters)"
+    /// What the redactor needs to see of a body cut at `limit`: the visible part plus a margin
+    /// longer than any secret, so that one straddling the cut is still recognised whole.
+    /// Redacting a multi-megabyte body in full would cost more than the request itself.
+    static func prefix(_ s: String, _ limit: Int) -> String {
+        let keep = limit + 8192
+        guard s.utf8.count > keep else { return s }
+        return String(s.prefix(keep))
+    }
+
+    static func clip(_ s: String, _ limit: Int, total: Int? = nil) -> String {
+        s.count <= limit ? s : String(s.prefix(limit)) + "\n… (cut at \(limit) of \(total ?? s.count) characters)"
     }
 }
 

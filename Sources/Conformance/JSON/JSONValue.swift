@@ -14,7 +14,7 @@ public enum JSONValue: Sendable, Hashable {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
-        case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? "integer" : "number"
+        case .number(let n): return n.rounded() == n && abs(n) <= 9_007_199_254_740_992 ? "integer" : "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"

@@ -50,7 +50,8 @@ public enum JSONWriter {
 
     static func format(_ n: Double) -> String {
         guard n.isFinite else { return "null" }
-        if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
+        // Integers print as integers up to 2^53, the largest a double holds exactly.
+        if n.rounded() == n, abs(n) <= 9_007_199_254_740_992 { return String(Int64(n)) }
         return "\(n)"
     }
 

@@ -8,10 +8,13 @@ public struct DatabaseAudit: Sendable {
 
     /// Only the given owners' objects are audited: users are shared by name across scenarios
     /// running in parallel, so a check judges the users it drives.
-    public func findings(resource: Resource, owners: Set<String>) async throws -> [Finding] {
+    /// `ids`, when given, narrows the audit to the objects the calling check created itself, so
+    /// that another scenario acting as the same user at the same moment cannot look like a breach.
+    public func findings(resource: Resource, owners: Set<String>, ids: Set<String>? = nil) async throws -> [Finding] {
         guard let db = context.database else { return [] }
         var out: [Finding] = []
-        let entries = context.ledger.entries(resource: resource.name).filter { owners.contains($0.owner) }
+        let entries = context.ledger.entries(resource: resource.name)
+            .filter { owners.contains($0.owner) && (ids?.contains($0.id) ?? true) }
         for entry in entries {
             let row = try await db.row(of: resource, id: entry.id)
             let rowText = row.map { context.redactor.redact(JSONWriter.pretty($0)) } ?? "(no row)"

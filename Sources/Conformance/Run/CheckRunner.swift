@@ -6,7 +6,18 @@ struct CheckRunner: Sendable {
         guard let check = BuiltInChecks.all[step.check] else {
             return StepOutcome(.skipped("check \"\(step.check)\" is not available in this build"))
         }
-        let cases = await check.run(CheckInput(context: context, scope: scope, parameters: step.parameters))
+        // A user without an API token would send its probes with no credentials at all; they
+        // would be refused and pass for the wrong reason. Such users are reported and left out.
+        var usable = scope
+        var cases: [CaseResult] = []
+        for (name, identity) in scope.users where identity.apiToken == nil {
+            usable.users[name] = nil
+            let why = identity.tokenProblems.isEmpty ? "" : ": " + identity.tokenProblems.joined(separator: "; ")
+            cases.append(CaseResult(name: "API token of \(name)", criterion: "", file: "", seconds: 0,
+                                    outcome: .failed([Finding(oracle: "TokenMissing",
+                                                              message: context.redactor.redact("no API token could be obtained for \(name)\(why); the check runs without this user")) ])))
+        }
+        cases += await check.run(CheckInput(context: context, scope: usable, parameters: step.parameters))
         var outcome = StepOutcome(.passed)
         outcome.cases = cases
         return outcome

@@ -60,10 +60,11 @@ public struct RunResult: Sendable {
     public var allCases: [CaseResult] { suites.flatMap(\.cases) }
     public func count(_ label: String) -> Int { suites.reduce(0) { $0 + $1.count(label) } }
 
-    /// 0 all passed, 1 a criterion failed, 2 the run could not be carried out as asked.
+    /// 0 all passed, 1 a criterion failed, 2 the run could not be carried out as asked. A
+    /// proven failure wins over an error elsewhere: it is the more certain news.
     public var exitStatus: Int32 {
-        if count("error") > 0 { return 2 }
         if count("failed") > 0 { return 1 }
+        if count("error") > 0 { return 2 }
         return 0
     }
 }

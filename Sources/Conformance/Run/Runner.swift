@@ -54,6 +54,12 @@ public struct Runner: Sendable {
             } catch let e as PostgresError {
                 databaseProblem = "the database could not be reached: \(redactor.redact(e.description))"
             }
+            if database == nil, let expected = target.neonBranch {
+                // The branch guard fails closed: without a connection it cannot tell.
+                throw Refusal(description: "refusing to run: --neon-branch \(expected) was asked for, but the database could not be reached to check it (\(databaseProblem ?? "no connection")); nothing was created")
+            }
+        } else if let expected = target.neonBranch {
+            throw Refusal(description: "refusing to run: --neon-branch \(expected) was asked for, but no database URL was given to check it; nothing was created")
         } else {
             databaseProblem = "no database URL was given (--database-url or DATABASE_URL); database checks are skipped"
         }
@@ -100,6 +106,9 @@ public struct Runner: Sendable {
             } catch {
                 context.note("clean-up failed: \(redactor.redact("\(error)")); users of run \(runID) are on @\(UserPool.emailDomain(runID: runID))")
             }
+        } else if !options.keep, await !context.pool.emails.isEmpty {
+            let why = target.databaseURL == nil ? "no database URL was given" : "the database could not be reached"
+            context.note("clean-up could not run (\(why)): the users of run \(runID) are on @\(UserPool.emailDomain(runID: runID)); delete them and their rows by that domain")
         } else if options.keep {
             context.note("--keep: the users of run \(runID) (@\(UserPool.emailDomain(runID: runID))) and their rows were left in place")
         }

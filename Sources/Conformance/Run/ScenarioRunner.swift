@@ -35,10 +35,27 @@ public struct ScenarioRunner: Sendable {
             }
         }
 
+        // A user that could not be created is a case of its own (unless a signUp step of the
+        // scenario reports it): otherwise a check that needs two users would skip, and the
+        // criterion would read "passed" against an auth server that refused everyone.
+        let signUpSteps = Set(scenario.steps.compactMap { step -> String? in
+            if case .signUp(let u) = step.kind { return u } else { return nil }
+        })
+        for name in scenario.users where !signUpSteps.contains(name) {
+            guard let problem = userProblem[name] else { continue }
+            var step = Step(name: "create user \(name)", kind: .signUp(user: name), expect: nil, capture: [], pointer: JSONPointer())
+            let outcome = identityOutcome(step, user: name, problem: problem)
+            let c = CaseResult(name: step.name, criterion: scenario.criterion, file: scenario.file, seconds: 0,
+                               outcome: outcome.outcome, evidence: outcome.evidence)
+            cases.append(c)
+            progress(c)
+        }
+
         for step in scenario.steps {
             let t0 = Date()
             var result: StepOutcome
-            if let missingUser = step.users.first(where: { userProblem[$0] != nil }), let problem = userProblem[missingUser] {
+            let needs = step.users.isEmpty && step.isCheck ? scenario.users : step.users
+            if let missingUser = needs.first(where: { userProblem[$0] != nil }), let problem = userProblem[missingUser] {
                 result = identityOutcome(step, user: missingUser, problem: problem)
             } else {
                 do {
@@ -49,9 +66,18 @@ public struct ScenarioRunner: Sendable {
                     result = StepOutcome(.error(kind: "InternalError", message: context.redactor.redact("\(error)")))
                 }
             }
-            if case .passed = result.outcome, let observed = result.observed {
+            if case .passed = result.outcome {
+                // A capture that finds nothing fails its step: later steps would be skipped and
+                // the criterion would still read "passed" with half of it never tested.
+                var missing: [String] = []
                 for c in step.capture {
-                    if let v = c.path.first(in: observed) { scope.captures[c.variable] = v }
+                    if let observed = result.observed, let v = c.path.first(in: observed) { scope.captures[c.variable] = v }
+                    else { missing.append("\(c.variable) = \(c.path)") }
+                }
+                if !missing.isEmpty {
+                    result.outcome = .failed([Finding(oracle: "CaptureMissing",
+                                                      message: "nothing to capture at \(missing.joined(separator: ", ")) in the answer",
+                                                      evidence: result.evidence)])
                 }
             }
             let seconds = Date().timeIntervalSince(t0)
@@ -87,6 +113,8 @@ extension Outcome {
 }
 
 extension Step {
+    var isCheck: Bool { if case .check = kind { return true }; return false }
+
     /// The users a step acts as or on.
     var users: [String] {
         switch kind {

@@ -3,7 +3,7 @@
 public struct CheckCatalog: Sendable {
     public enum Parameter: Sendable {
         case integer(min: Int, max: Int)
-        case number(min: Double)
+        case number(min: Double, max: Double)
         case string
         case strings
         case statuses
@@ -13,8 +13,8 @@ public struct CheckCatalog: Sendable {
             switch self {
             case .integer(let lo, let hi):
                 guard let n = value.intValue, n >= lo, n <= hi else { return "expected an integer from \(lo) to \(hi)" }
-            case .number(let lo):
-                guard let n = value.numberValue, n >= lo else { return "expected a number of at least \(lo)" }
+            case .number(let lo, let hi):
+                guard let n = value.numberValue, n >= lo, n <= hi else { return "expected a number from \(JSONWriter.format(lo)) to \(JSONWriter.format(hi))" }
             case .string:
                 guard value.stringValue != nil else { return "expected a string" }
             case .strings:
@@ -61,7 +61,7 @@ public struct CheckCatalog: Sendable {
         "betterAuthSchema": Spec(title: "Better Auth schema and owner references", parameters: [:]),
         "rowsInDatabase": Spec(title: "API writes land in this database", parameters: ["resource": .string]),
         "load": Spec(title: "latency under load", parameters: [
-            "seconds": .number(min: 0.5), "concurrency": .integer(min: 1, max: 512), "p95Ms": .number(min: 1),
+            "seconds": .number(min: 0.5, max: 3600), "concurrency": .integer(min: 1, max: 512), "p95Ms": .number(min: 1, max: 600_000),
             "users": .integer(min: 1, max: 32), "resource": .string]),
         "tokenLifetime": Spec(title: "token lifetime", parameters: ["expectedSeconds": .integer(min: 1, max: 31_536_000),
                                                                     "toleranceSeconds": .integer(min: 0, max: 86_400)]),

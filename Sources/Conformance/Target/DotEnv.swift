@@ -18,7 +18,8 @@ public enum DotEnv {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
             guard let eq = line.firstIndex(of: "=") else {
-                throw LoadError(file: file, location: "line \(n + 1)", message: "expected KEY=value")
+                // The line is not echoed: it may well hold a secret.
+                throw LoadError(file: file, location: "line \(n + 1)", message: "expected KEY=value (no '=' on this line)")
             }
             let key = String(line[..<eq]).trimmingCharacters(in: .whitespaces)
             var value = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
@@ -29,7 +30,7 @@ public enum DotEnv {
                 value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces)
             }
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                throw LoadError(file: file, location: "line \(n + 1)", message: "\"\(key)\" is not a variable name")
+                throw LoadError(file: file, location: "line \(n + 1)", message: "the name before '=' is not a variable name (letters, digits, '_')")
             }
             out[key] = value
         }

@@ -1,3 +1,4 @@
+import ConformancePostgres
 import Foundation
 
 /// Builds a `Target` from, in order of precedence: command-line values, the target file, the
@@ -67,7 +68,9 @@ public struct TargetLoader: Sendable {
                             message: "no API URL: pass --api-url, set API_URL, or give api.url in a target file")
         }
         for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url")] where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw LoadError(file: file ?? "(command line)", location: ptr, message: "expected an http:// or https:// URL, found \"\(url)\"")
+            let shown = url.count > 60 ? String(url.prefix(20)) + "…" : url
+            throw LoadError(file: file ?? "(command line)", location: ptr,
+                            message: "expected an http:// or https:// URL, found \"\(DatabaseURL.redacted(shown))\"")
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
         t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])

@@ -7,7 +7,7 @@ struct APIMatchesDatabase: BuiltInCheck {
         let kit = CheckKit(context: context)
         guard let resource = input.resource() else { return [kit.skipped("API = database", "the target maps no such resource")] }
         guard let user = input.identities.first else { return [kit.skipped("API = database", "the scenario names no user")] }
-        guard let db = context.database else { return [kit.skipped("API = database", context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase("API = database")] }
         var cases: [CaseResult] = []
 
         guard let created = await kit.create(resource, as: user), let id = created.id else {

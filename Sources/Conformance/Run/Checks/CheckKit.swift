@@ -20,6 +20,15 @@ struct CheckKit: Sendable {
         CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .skipped(reason))
     }
 
+    /// A database check without a database: skipped when no URL was given (the user chose not
+    /// to let the harness look), an error when one was given but could not be reached — a run
+    /// must never pass because the oracle that would have failed it was blind.
+    func noDatabase(_ name: String) -> CaseResult {
+        let reason = context.databaseProblem ?? "no database"
+        guard context.target.databaseURL != nil else { return skipped(name, reason) }
+        return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: "DatabaseUnreachable", message: reason))
+    }
+
     func errored(_ name: String, _ ex: Exchange) -> CaseResult? {
         guard let e = ex.transportError else { return nil }
         return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,

@@ -10,7 +10,11 @@ struct Concurrency: BuiltInCheck {
         guard users.count >= 2 else { return [kit.skipped("concurrency", "needs at least two users")] }
         let rounds = input.parameters["rounds"]?.intValue ?? 10
 
-        struct Tally: Sendable { var requests = 0; var leaks: [Evidence] = []; var errors = 0; var leakCount = 0 }
+        struct Tally: Sendable {
+            var requests = 0, errors = 0, leakCount = 0
+            var leaks: [Evidence] = []
+            var ids: [String] = []
+        }
         let (tally, seconds) = await CheckKit.time { () -> Tally in
             await withTaskGroup(of: Tally.self) { group in
                 for user in users {
@@ -20,6 +24,10 @@ struct Concurrency: BuiltInCheck {
                             var exchanges: [Exchange] = []
                             if let created = await kit.create(resource, as: user) {
                                 exchanges.append(created.exchange)
+                                // A create that gave no object is an error too: without it the
+                                // marker oracle would have nothing to recognise.
+                                if created.id == nil { t.errors += 1 }
+                                if let id = created.id { t.ids.append(id) }
                                 if let id = created.id, resource.routes[.get] != nil,
                                    let ex = await context.resources.send(.init(resource: resource, operation: .get, credentials: kit.credentials(user), pathUserID: user.id, id: id)) {
                                     exchanges.append(ex)
@@ -29,6 +37,7 @@ struct Concurrency: BuiltInCheck {
                                let ex = await context.resources.send(.init(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)) {
                                 exchanges.append(ex)
                             }
+                            if Task.isCancelled { break }  // interrupted: what was cut short is no server error
                             for ex in exchanges {
                                 t.requests += 1
                                 if ex.transportError != nil || (ex.status ?? 0) >= 500 { t.errors += 1 }
@@ -45,6 +54,7 @@ struct Concurrency: BuiltInCheck {
                 var total = Tally()
                 for await t in group {
                     total.requests += t.requests; total.errors += t.errors; total.leakCount += t.leakCount
+                    total.ids += t.ids
                     total.leaks += t.leaks.prefix(max(0, 3 - total.leaks.count))
                 }
                 return total
@@ -60,12 +70,15 @@ struct Concurrency: BuiltInCheck {
         }
         let errName = "no server errors while \(users.count) users act at once"
         cases.append(tally.errors == 0 ? kit.passed(errName, 0)
-                     : kit.failed(errName, 0, "ServerError", "\(tally.errors) of \(tally.requests) requests failed or answered 5xx", []))
-        if context.database != nil {
+                     : kit.failed(errName, 0, "ServerError", "\(tally.errors) of \(tally.requests) requests failed, answered 5xx, or created nothing", []))
+        if context.database == nil {
+            cases.append(kit.noDatabase("database audit after the concurrent phase"))
+        } else {
             do {
                 let audit = DatabaseAudit(context: context)
                 let owners = Set(users.map(\.id))
-                let findings = try await audit.findings(resource: resource, owners: owners) + audit.strayRows(resource: resource, owners: Array(owners))
+                let findings = try await audit.findings(resource: resource, owners: owners, ids: Set(tally.ids))
+                    + audit.strayRows(resource: resource, owners: Array(owners))
                 let n = "database audit after the concurrent phase"
                 cases.append(findings.isEmpty ? kit.passed(n, 0) : CaseResult(name: n, criterion: "", file: "", seconds: 0, outcome: .failed(findings)))
             } catch {

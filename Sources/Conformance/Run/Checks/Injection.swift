@@ -15,6 +15,8 @@ struct Injection: BuiltInCheck {
         String(repeating: "A", count: 150),
     ]
 
+    static let harmlessForDelete: Set<String> = ["\\'; --", "1; SELECT pg_sleep(0)"]
+
     func run(_ input: CheckInput) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
@@ -22,6 +24,13 @@ struct Injection: BuiltInCheck {
         guard let user = input.identities.first else { return [kit.skipped("injection", "the scenario names no user")] }
         var cases: [CaseResult] = []
         var storedIDs: [String] = []
+
+        // A plain create first: if even that fails, every "refused" hostile create below would
+        // pass for the wrong reason.
+        guard let plain = await kit.create(resource, as: user), plain.id != nil else {
+            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, "SetupFailed",
+                               "a create with ordinary text did not return an object; the injection probes cannot be judged", [])]
+        }
 
         // Text fields: each payload stored and read back verbatim.
         for (n, payload) in Self.payloads.enumerated() {
@@ -34,14 +43,28 @@ struct Injection: BuiltInCheck {
             if let e = kit.errored(name, ex) { cases.append(e); continue }
             let status = ex.status ?? 0
             if status >= 500 { cases.append(kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile string", [kit.evidence(name, ex)])); continue }
-            guard (200..<300).contains(status), let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
-                // A validation refusal (e.g. too long) is acceptable; what matters is no 500 and no damage.
-                cases.append(kit.passed(name, ex.seconds)); continue
+            guard (200..<300).contains(status) else {
+                // A validation refusal (too long, bad characters) is a fine answer; anything else is not.
+                if [400, 413, 422].contains(status) { cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])) }
+                else { cases.append(kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile string; expected it stored, or refused as invalid (400/413/422)", [kit.evidence(name, ex)])) }
+                continue
+            }
+            guard let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
+                cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the create answered \(status) without an object id", [kit.evidence(name, ex)])); continue
             }
             storedIDs.append(id)
             let fields = Dictionary(body.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
             context.ledger.created(resource: resource.name, id: id, owner: user.id, fields: fields)
-            if let db = context.database, let row = try? await db.row(of: resource, id: id) {
+            if let db = context.database {
+                let row: JSONValue?
+                do { row = try await db.row(of: resource, id: id) } catch {
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .database(error, context.redactor)))
+                    continue
+                }
+                guard let row else {
+                    cases.append(kit.failed(name, ex.seconds, "LostWrite", "the create answered \(status) but no row with id \(id) is stored", [kit.evidence(name, ex)]))
+                    continue
+                }
                 let wrong = resource.textFields.filter { f in row[f] != nil && row[f] != body[f] }
                 if !wrong.isEmpty {
                     cases.append(kit.failed(name, ex.seconds, "InjectionError", "stored \(wrong.joined(separator: ", ")) differ from what was sent",
@@ -54,7 +77,10 @@ struct Injection: BuiltInCheck {
 
         // Id positions and query parameters: refused, never a 500, never another user's data.
         for (n, payload) in Self.payloads.prefix(7).enumerated() {
-            for op in [Operation.get, .delete] where resource.routes[op] != nil {
+            // A tautology in a DELETE's id could empty a vulnerable table: deletes get only the
+            // payloads that break the syntax and select nothing.
+            let ops: [Operation] = Self.harmlessForDelete.contains(payload) ? [.get, .delete] : [.get]
+            for op in ops where resource.routes[op] != nil {
                 let name = "hostile id #\(n + 1) in \(op.rawValue) is refused without a server error"
                 let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: payload)
                 guard let ex = await context.resources.send(call) else { continue }

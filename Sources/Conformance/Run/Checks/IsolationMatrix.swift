@@ -80,14 +80,15 @@ struct IsolationMatrix: BuiltInCheck {
             do {
                 let audit = DatabaseAudit(context: context)
                 let owners = Set(users.map(\.id))
-                return .success(try await audit.findings(resource: resource, owners: owners)
+                let ids = Set(objects.values.flatMap { $0 })
+                return .success(try await audit.findings(resource: resource, owners: owners, ids: ids)
                     + audit.strayRows(resource: resource, owners: Array(owners)))
             } catch { return .failure(error) }
         }
         let name = "database audit of \(users.count) users' \(resource.name)"
         switch audit {
         case _ where context.database == nil:
-            cases.append(kit.skipped(name, context.databaseProblem ?? "no database"))
+            cases.append(kit.noDatabase(name))
         case .success(let findings) where findings.isEmpty:
             cases.append(kit.passed(name, seconds, [Evidence(.note, "audited", "\(context.ledger.entries(resource: resource.name).count) object(s) match their owners' own operations")]))
         case .success(let findings):
@@ -129,8 +130,9 @@ struct ProbeSender: Sendable {
                               "\(attacker.logicalName) received \(owner.logicalName)'s data (\(leaks.count) marker(s)) with status \(status)", evidence)
         }
         if (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, op.writes ? "CrossUserWrite" : "CrossUserRead",
-                              "\(op.rawValue) of another user's object answered \(status); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
+            // No marker leaked, so no data is proven to have crossed: still not a denial.
+            return kit.failed(name, ex.seconds, "DenialStatus",
+                              "\(op.rawValue) of another user's object answered \(status) (without \(owner.logicalName)'s data); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
         }
         if !deny.contains(status) {
             return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status); a denial is \(deny.sorted().map(String.init).joined(separator: "/"))", evidence)
@@ -164,7 +166,7 @@ struct ProbeSender: Sendable {
             return kit.failed(name, ex.seconds, "CrossUserRead", "\(attacker.logicalName) received \(leaks.count) marker(s) of \(owner.logicalName)", evidence)
         }
         if (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "CrossUserRead", "listing another user's path answered \(status); expected a denial", evidence)
+            return kit.failed(name, ex.seconds, "DenialStatus", "listing another user's path answered \(status) (without \(owner.logicalName)'s data); expected a denial", evidence)
         }
         if !deny.contains(status) { return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status)", evidence) }
         return kit.passed(name, ex.seconds)

@@ -8,7 +8,7 @@ struct MassAssignment: BuiltInCheck {
         guard let resource = input.resource() else { return [kit.skipped("mass assignment", "the target maps no such resource")] }
         let users = input.identities
         guard users.count >= 2 else { return [kit.skipped("mass assignment", "needs two users in the scenario")] }
-        guard let db = context.database else { return [kit.skipped("mass assignment", context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase("mass assignment")] }
         let victim = users[0], caller = users[1]
         let ownerFields = input.parameters["ownerFields"]?.arrayValue?.compactMap(\.stringValue) ?? ["user_id", "userId", "owner_id", "owner"]
         var cases: [CaseResult] = []

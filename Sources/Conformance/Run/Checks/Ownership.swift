@@ -3,7 +3,7 @@ struct Ownership: BuiltInCheck {
     func run(_ input: CheckInput) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let db = context.database else { return [kit.skipped("ownership", context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase("ownership")] }
         do {
             let tables = try await db.ownedTables(target: context.target)
             if tables.isEmpty { return [kit.failed("owned tables", 0, "SpecMismatch", "no table references \(context.target.authTables.userTable) and the target names none that exists", [])] }

@@ -128,11 +128,12 @@ struct TokenLifetime: BuiltInCheck {
 
     // MARK: wording
 
-    static func int(_ v: Double) -> String { String(Int(v.rounded())) }
+    /// Claims come from outside: a huge or non-finite `exp` must print, not trap.
+    static func int(_ v: Double) -> String { Int(exactly: v.rounded()).map(String.init) ?? "\(v)" }
 
     /// "15 min", "7 days", "1 h 30 min": the two largest units, as a person would say it.
     static func duration(_ seconds: Double) -> String {
-        let total = Int(abs(seconds).rounded())
+        guard let total = Int(exactly: abs(seconds).rounded()), total < Int(Int32.max) else { return "\(seconds) s" }
         let units: [(Int, String, String)] = [(86_400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s")]
         var parts: [String] = []
         var rest = total
@@ -147,7 +148,7 @@ struct TokenLifetime: BuiltInCheck {
 
     /// The `expirationTime` string that would produce the expected lifetime ("7d", "1h", "900s").
     static func betterAuthSetting(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        guard let s = Int(exactly: seconds.rounded()), abs(s) < Int(Int32.max) else { return "\(seconds) s" }
         if s > 0, s % 86_400 == 0 { return "\(s / 86_400)d" }
         if s > 0, s % 3600 == 0 { return "\(s / 3600)h" }
         if s > 0, s % 60 == 0 { return "\(s / 60)m" }

@@ -21,10 +21,16 @@ struct UnnamedRoutes: BuiltInCheck {
 
         // Objects to aim at: one per user, tainted.
         var objectOf: [String: String] = [:]
-        if let resource {
-            for u in users.prefix(2) { if let c = await kit.create(resource, as: u), let id = c.id { objectOf[u.id] = id } }
-        }
         var cases: [CaseResult] = []
+        if let resource {
+            for u in users.prefix(2) {
+                if let c = await kit.create(resource, as: u), let id = c.id { objectOf[u.id] = id; continue }
+                // Without a tainted object the marker oracle is blind on this user's ids.
+                cases.append(kit.failed("\(u.logicalName) creates a \(resource.name) to aim at", 0, "SetupFailed",
+                                        "the create did not return an object; routes are probed without \(u.logicalName)'s data", []))
+            }
+        }
+        let ownRoutes = Set(resource?.routes.values.map { normalise($0.description) } ?? [])
         let mapped = Set((context.target.resources.values.flatMap { r in r.routes.values.map { normalise($0.description) } }))
         let unmapped = routes.filter { !mapped.contains(normalise($0.description)) }
         cases.append(kit.passed("routes the target does not map", 0,
@@ -33,16 +39,21 @@ struct UnnamedRoutes: BuiltInCheck {
         for route in routes {
             let key = "\(route.method) \(route.path)".uppercased()
             let isPublic = publicRoutes.contains(key)
+            // Writes aim only at objects this run created, through the routes of their own
+            // resource; anywhere else they get an id no object has, so that a broken app cannot
+            // be made to change a real user's data.
+            let aimsAtOurs = route.method == "GET" || ownRoutes.contains(normalise(route.description))
             func url(user: Identity, objectOwner: Identity) -> String {
                 var p = route.path
                 for param in route.parameters {
-                    let value = param.lowercased().contains("user") ? user.id : (objectOf[objectOwner.id] ?? "1")
+                    let ours = aimsAtOurs ? objectOf[objectOwner.id] : nil
+                    let value = param.lowercased().contains("user") ? user.id : (ours ?? "0")
                     p = p.replacingOccurrences(of: "{\(param)}", with: URLPath.escape(value))
                 }
                 return Target.join(context.target.apiURL, p)
             }
-            let body: [UInt8]? = ["POST", "PUT", "PATCH"].contains(route.method) && resource != nil
-                ? HTTPSession.jsonBody(kit.taintedBody(resource!, owner: owner)) : nil
+            let body: [UInt8]? = ["POST", "PUT", "PATCH"].contains(route.method)
+                ? resource.map { HTTPSession.jsonBody(kit.taintedBody($0, owner: owner)) } : nil
             let headers = body == nil ? [] : [HTTPHeaderValue.json]
 
             // Without credentials, and with a malformed header.

@@ -7,7 +7,7 @@ struct DatabaseStepRunner: Sendable {
     func database() -> Database? { context.database }
 
     func unavailable() -> StepOutcome {
-        StepOutcome(.skipped(context.databaseProblem ?? "no database URL was given (--database-url or DATABASE_URL)"))
+        StepOutcome(CheckKit(context: context).noDatabase("").outcome)
     }
 
     func sql(_ step: Step, _ s: SQLStep, scope: ScenarioScope) async throws -> StepOutcome {

@@ -58,6 +58,11 @@ struct StepRunner: Sendable {
         var url = try r.url.render(scope.lookup)
         if !url.hasPrefix("http://"), !url.hasPrefix("https://") { url = Target.join(context.target.apiURL, url) }
         var headers = try r.headers.map { HTTPHeader($0.0, try $0.1.render(scope.lookup)) }
+        if r.user != nil, ![context.target.apiURL, context.target.authURL].map(Target.origin(of:)).contains(Target.origin(of: url)) {
+            // A user's token goes only where the app is: a scenario from elsewhere must not be
+            // able to send it to a third party.
+            return StepOutcome(.error(kind: "ScenarioError", message: "a request step sends \(r.user ?? "")'s credentials only to the API or auth origin, not to \(Target.origin(of: url))"))
+        }
         if let u = r.user, let auth = try identity(u, scope).authorization,
            !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
             headers.append(HTTPHeader("Authorization", auth))

@@ -11,7 +11,7 @@ struct BetterAuthAccounts: BuiltInCheck {
         let identities = await context.pool.createdIdentities.sorted { $0.logicalName < $1.logicalName }
         guard !identities.isEmpty else { return [kit.skipped("Better Auth credential accounts", "the run created no user")] }
         guard let db = context.database else {
-            return [kit.skipped("Better Auth credential accounts", context.databaseProblem ?? "no database")]
+            return [kit.noDatabase("Better Auth credential accounts")]
         }
         let tables = context.target.authTables
         let rows: [JSONValue]

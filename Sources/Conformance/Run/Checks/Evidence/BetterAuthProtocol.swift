@@ -299,7 +299,7 @@ struct BetterAuthProbe: Sendable {
         let route: String
         if case .custom(let c) = context.target.identity { route = "POST \(c.signUpPath)" } else { route = "its sign-up" }
         guard !identities.isEmpty else { return kit.skipped(name, "the scenario created no user through the app") }
-        guard let db = context.database else { return kit.skipped(name, context.databaseProblem ?? "no database") }
+        guard let db = context.database else { return kit.noDatabase(name) }
         let ids = identities.map(\.id)
         let evidence = identities.first.map { [kit.evidence("sign-up through the app's own route", $0.signUp)] } ?? []
         do {

@@ -34,7 +34,7 @@ struct BetterAuthSchema: BuiltInCheck {
     func run(_ input: CheckInput) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let db = context.database else { return [kit.skipped("Better Auth schema", context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase("Better Auth schema")] }
         let target = context.target
         let schema = target.authTables.schema
         let user = Reference(schema: schema, table: target.authTables.user, column: "id")

@@ -22,7 +22,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
         let context = input.context
         let kit = CheckKit(context: context)
         let name = "no password hash of another format in any readable text column"
-        guard let db = context.database else { return [kit.skipped(name, context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase(name)] }
         let t0 = Date()
         do {
             let columns = try await textColumns(db)

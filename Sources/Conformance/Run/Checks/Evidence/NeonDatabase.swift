@@ -27,7 +27,7 @@ struct NeonDatabase: BuiltInCheck {
         let kit = CheckKit(context: context)
         let name = Self.caseName
         guard context.target.expectNeon else { return [kit.skipped(name, "the target sets expectNeon: false")] }
-        guard let db = context.database else { return [kit.skipped(name, context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase(name)] }
         let ((evidence, server), seconds) = await CheckKit.time { () -> (Result<NeonProbe.Evidence, Error>, ServerTLS?) in
             do {
                 let e = try await NeonProbe(database: db).examine()

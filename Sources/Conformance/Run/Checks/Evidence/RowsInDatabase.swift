@@ -9,7 +9,7 @@ struct RowsInDatabase: BuiltInCheck {
         guard let resource = input.resource() else { return [kit.skipped("rows written through the API", "the target maps no such resource")] }
         let name = "a \(resource.name) object created through the API is a row of this database"
         guard let user = input.identities.first else { return [kit.skipped(name, "the scenario names no user")] }
-        guard let db = context.database else { return [kit.skipped(name, context.databaseProblem ?? "no database")] }
+        guard let db = context.database else { return [kit.noDatabase(name)] }
         guard let created = await kit.create(resource, as: user) else { return [kit.skipped(name, "the target maps no create route")] }
         if let e = kit.errored(name, created.exchange) { return [e] }
         let evidence = [kit.evidence("create as \(user.logicalName)", created.exchange)]
