@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("jobs"), help: "Scenarios run in parallel.")
     var jobs: Int = 4
 
-    @Option(name: .customLong("reports"), help: "Folder for junit.xml, results.json and summary.md.")
+    @Option(name: .customLong("reports"), help: "Folder for junit.xml, results.json, summary.md and report.html.")
     var reports: String = "reports"
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and stop; nothing is sent.")

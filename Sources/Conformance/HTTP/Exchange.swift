@@ -77,6 +77,9 @@ public struct HTTPSession: Sendable {
             return Exchange(request: req, response: r, transportError: nil, seconds: r.timings.total > 0 ? r.timings.total : Date().timeIntervalSince(start))
         } catch let e as HTTPTransportError {
             return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
+        } catch is CancellationError {
+            let e = HTTPTransportError(kind: .other, curlCode: 0, message: "cancelled: the run was interrupted", url: req.url)
+            return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
         } catch {
             let e = HTTPTransportError(kind: .other, curlCode: 0, message: "\(error)", url: req.url)
             return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))

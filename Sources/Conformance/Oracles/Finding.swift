@@ -21,10 +21,14 @@ public struct Evidence: Sendable {
     public var kind: Kind
     public var title: String
     public var text: String
+    /// The same figures as `text`, machine-readable (a chart in report.html, `data` in
+    /// results.json); nil for evidence that is only prose. The text stays the proof a person reads.
+    public var data: JSONValue?
 
-    public init(_ kind: Kind, _ title: String, _ text: String) {
+    public init(_ kind: Kind, _ title: String, _ text: String, data: JSONValue? = nil) {
         self.kind = kind
         self.title = title
         self.text = text
+        self.data = data
     }
 }

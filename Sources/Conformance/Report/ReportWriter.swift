@@ -8,6 +8,7 @@ public enum ReportWriter {
             ("junit.xml", JUnitReport.render(run, redactor: redactor)),
             ("results.json", ResultsJSON.render(run, redactor: redactor)),
             ("summary.md", SummaryMarkdown.render(run, redactor: redactor)),
+            ("report.html", HTMLReport.render(run, redactor: redactor, reportsDirectory: directory)),
         ]
         var written: [String] = []
         for (name, text) in files {

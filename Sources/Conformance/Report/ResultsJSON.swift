@@ -5,7 +5,11 @@ public enum ResultsJSON {
     public static func render(_ run: RunResult, redactor: Redactor) -> String {
         func s(_ text: String) -> JSONValue { .string(redactor.redact(text)) }
         func evidence(_ list: [Evidence]) -> JSONValue {
-            .array(list.map { .object(JSONObject([("kind", .string($0.kind.rawValue)), ("title", s($0.title)), ("text", s($0.text))])) })
+            .array(list.map { e in
+                var o = JSONObject([("kind", .string(e.kind.rawValue)), ("title", s(e.title)), ("text", s(e.text))])
+                if let data = e.data { o["data"] = redacted(data, redactor) }
+                return .object(o)
+            })
         }
         let suites: [JSONValue] = run.suites.map { suite in
             let cases: [JSONValue] = suite.cases.map { c in
@@ -42,6 +46,17 @@ public enum ResultsJSON {
             ("suites", .array(suites)),
         ])
         return JSONWriter.pretty(.object(root)) + "\n"
+    }
+
+    /// Figures carry names too (an operation is named after the target's resource): every string
+    /// in them, keys included, goes through the redactor like the text beside them.
+    static func redacted(_ value: JSONValue, _ redactor: Redactor) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(redactor.redact(text))
+        case .array(let items): return .array(items.map { redacted($0, redactor) })
+        case .object(let object): return .object(JSONObject(object.pairs.map { (redactor.redact($0.key), redacted($0.value, redactor)) }))
+        case .null, .bool, .number: return value
+        }
     }
 
     static func counts(_ cases: [CaseResult]) -> JSONValue {

@@ -90,6 +90,9 @@ public struct Runner: Sendable {
         for scenario in exclusive where !Task.isCancelled {
             suites += await runScenarios([scenario], context: context, progress: progress)
         }
+        if Task.isCancelled {
+            context.note("the run was interrupted: \(suites.count) of \(scenarios.count) scenario(s) ran, some of them only in part")
+        }
         suites.sort { a, b in
             (scenarios.firstIndex { $0.id == a.scenarioID } ?? 0) < (scenarios.firstIndex { $0.id == b.scenarioID } ?? 0)
         }

@@ -26,11 +26,7 @@ struct APIMatchesDatabase: BuiltInCheck {
             let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: id, body: body)
             guard let ex = await context.resources.send(call) else { continue }
             if (200..<300).contains(ex.status ?? 0) {
-                let fields = Dictionary(body?.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
-                if op == .update { context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: fields) }
-                if op == .toggle, let flag = context.resources.object(in: ex.json, resource)?[resource.completedField] {
-                    context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: flag])
-                }
+                context.ledger.record(op, resource: resource, id: id, sent: body, observed: context.resources.object(in: ex.json, resource), owner: user.id)
             }
             cases.append(await compare(label, ex, op, id: id))
         }

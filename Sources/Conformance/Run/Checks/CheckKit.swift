@@ -62,10 +62,8 @@ struct CheckKit: Sendable {
         guard let status = ex.status, (200..<300).contains(status), let idValue = observed?["id"] else {
             return Created(id: nil, exchange: ex)
         }
-        let id = ResourceClient.idText(idValue)
-        var fields: [String: JSONValue] = Dictionary(body.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
-        if let flag = observed?[resource.completedField] { fields[resource.completedField] = flag }
-        context.ledger.created(resource: resource.name, id: id, owner: owner.id, fields: fields)
+        let id = context.ledger.record(.create, resource: resource, id: nil, sent: body, observed: observed, owner: owner.id)
+            ?? ResourceClient.idText(idValue)
         return Created(id: id, exchange: ex)
     }
 

@@ -23,7 +23,6 @@ struct Injection: BuiltInCheck {
         guard let resource = input.resource() else { return [kit.skipped("injection", "the target maps no such resource")] }
         guard let user = input.identities.first else { return [kit.skipped("injection", "the scenario names no user")] }
         var cases: [CaseResult] = []
-        var storedIDs: [String] = []
 
         // A plain create first: if even that fails, every "refused" hostile create below would
         // pass for the wrong reason.
@@ -52,9 +51,8 @@ struct Injection: BuiltInCheck {
             guard let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
                 cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the create answered \(status) without an object id", [kit.evidence(name, ex)])); continue
             }
-            storedIDs.append(id)
-            let fields = Dictionary(body.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-            context.ledger.created(resource: resource.name, id: id, owner: user.id, fields: fields)
+            context.ledger.record(.create, resource: resource, id: nil, sent: .object(body),
+                                  observed: context.resources.object(in: ex.json, resource), owner: user.id)
             if let db = context.database {
                 let row: JSONValue?
                 do { row = try await db.row(of: resource, id: id) } catch {

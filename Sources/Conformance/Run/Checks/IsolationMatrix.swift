@@ -118,24 +118,9 @@ struct ProbeSender: Sendable {
                                        id: id, body: body)
         guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no route") }
         if let e = kit.errored(name, ex) { return e }
-        let evidence = [kit.evidence(name, ex)]
-        let status = ex.status ?? 0
-        let leaks = context.markers.foreign(in: ex.bodyText, viewer: attacker.id)
-        if op.writes, (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "CrossUserWrite",
-                              "\(op.rawValue) of another user's object answered \(status)\(leaks.isEmpty ? "" : " and returned \(leaks.count) of \(owner.logicalName)'s marker(s)"); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
-        }
-        if !leaks.isEmpty {
-            return kit.failed(name, ex.seconds, "CrossUserRead",
-                              "\(attacker.logicalName) received \(owner.logicalName)'s data (\(leaks.count) marker(s)) with status \(status)", evidence)
-        }
-        if (200..<300).contains(status) {
-            // No marker leaked, so no data is proven to have crossed: still not a denial.
-            return kit.failed(name, ex.seconds, "DenialStatus",
-                              "\(op.rawValue) of another user's object answered \(status) (without \(owner.logicalName)'s data); expected a denial (\(deny.sorted().map(String.init).joined(separator: "/")))", evidence)
-        }
-        if !deny.contains(status) {
-            return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status); a denial is \(deny.sorted().map(String.init).joined(separator: "/"))", evidence)
+        if let v = DenialOracle.judge(status: ex.status ?? 0, body: ex.bodyText, viewer: attacker.id, writes: op.writes, deny: deny,
+                                      markers: context.markers, what: "\(op.rawValue) of another user's object", owner: owner.logicalName) {
+            return kit.failed(name, ex.seconds, v.oracle, v.message, [kit.evidence(name, ex)])
         }
         return kit.passed(name, ex.seconds)
     }
@@ -159,16 +144,10 @@ struct ProbeSender: Sendable {
         let call = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(attacker), pathUserID: owner.id)
         guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
         if let e = kit.errored(name, ex) { return e }
-        let evidence = [kit.evidence(name, ex)]
-        let status = ex.status ?? 0
-        let leaks = context.markers.foreign(in: ex.bodyText, viewer: attacker.id)
-        if !leaks.isEmpty {
-            return kit.failed(name, ex.seconds, "CrossUserRead", "\(attacker.logicalName) received \(leaks.count) marker(s) of \(owner.logicalName)", evidence)
+        if let v = DenialOracle.judge(status: ex.status ?? 0, body: ex.bodyText, viewer: attacker.id, writes: false, deny: deny,
+                                      markers: context.markers, what: "listing another user's path", owner: owner.logicalName) {
+            return kit.failed(name, ex.seconds, v.oracle, v.message, [kit.evidence(name, ex)])
         }
-        if (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "DenialStatus", "listing another user's path answered \(status) (without \(owner.logicalName)'s data); expected a denial", evidence)
-        }
-        if !deny.contains(status) { return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status)", evidence) }
         return kit.passed(name, ex.seconds)
     }
 }

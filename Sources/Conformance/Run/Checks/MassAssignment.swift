@@ -37,10 +37,12 @@ struct MassAssignment: BuiltInCheck {
             guard let id else {
                 cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the \(op.rawValue) answered \(status) without an id", [kit.evidence(name, ex)])); continue
             }
-            if op == .create {
-                let fields = Dictionary(body.pairs.filter { resource.textFields.contains($0.key) }.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-                context.ledger.created(resource: resource.name, id: id, owner: caller.id, fields: fields)
-            }
+            // What the caller may legitimately set: the body without the owner fields.
+            var sent = body
+            for f in ownerFields { sent[f] = nil }
+            var observed = context.resources.object(in: ex.json, resource)
+            if op == .create, observed?["id"] == nil { observed = .object(JSONObject([("id", .string(id))])) }
+            context.ledger.record(op, resource: resource, id: targetID, sent: .object(sent), observed: observed, owner: caller.id)
             do {
                 let row = try await db.row(of: resource, id: id)
                 let owner = row?["owner"]?.plainText

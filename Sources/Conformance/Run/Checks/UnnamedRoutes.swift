@@ -77,22 +77,22 @@ struct UnnamedRoutes: BuiltInCheck {
                 }
             }
 
-            // Across users: the other user's token aimed at the owner's object or path.
-            if let other, !route.parameters.isEmpty, !isPublic {
+            // Across users: the other user's token aimed at the owner's object or path — only
+            // where every id in the path is one of the owner's own (else nothing can be judged).
+            let idParams = route.parameters.filter { !$0.lowercased().contains("user") }
+            let aimable = idParams.isEmpty || (aimsAtOurs && objectOf[owner.id] != nil)
+            if let other, !route.parameters.isEmpty, !isPublic, aimable {
                 let name = "\(route.description) as \(other.logicalName) on \(owner.logicalName)'s ids"
                 var hs = headers.map { $0.header }
                 if let auth = other.authorization { hs.append(.init("Authorization", auth)) }
                 let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: hs, body: body)
                 if let e = kit.errored(name, ex) { cases.append(e) }
-                else {
-                    let status = ex.status ?? 0
-                    let leaks = context.markers.foreign(in: ex.bodyText, viewer: other.id)
-                    if !leaks.isEmpty || (200..<300).contains(status) {
-                        cases.append(kit.failed(name, ex.seconds, route.method == "GET" ? "CrossUserRead" : "CrossUserWrite",
-                                                "answered \(status) to another user's ids\(leaks.isEmpty ? "" : " with \(leaks.count) of their marker(s)")", [kit.evidence(name, ex)]))
-                    } else {
-                        cases.append(kit.passed(name, ex.seconds))
-                    }
+                else if let v = DenialOracle.judge(status: ex.status ?? 0, body: ex.bodyText, viewer: other.id, writes: route.method != "GET",
+                                                   deny: context.target.denyStatuses, markers: context.markers,
+                                                   what: "\(route.method) on another user's ids", owner: owner.logicalName) {
+                    cases.append(kit.failed(name, ex.seconds, v.oracle, v.message, [kit.evidence(name, ex)]))
+                } else {
+                    cases.append(kit.passed(name, ex.seconds))
                 }
             }
 

@@ -28,7 +28,7 @@ struct CallStepRunner: Sendable {
         }
         let observed = context.resources.observed(ex, c.operation, resource)
         if let caller, let status = ex.status, (200..<300).contains(status) {
-            record(c.operation, resource: resource, id: id, body: body, observed: observed, owner: caller.id)
+            context.ledger.record(c.operation, resource: resource, id: id, sent: body, observed: observed, owner: caller.id)
         }
         var expect = step.expect ?? Expectation()
         if expect.status == nil { expect.status = StatusMatcher(classes: [2]) }
@@ -53,23 +53,5 @@ struct CallStepRunner: Sendable {
             current = obj[flag]?.boolValue ?? false
         }
         return .object(JSONObject([(flag, .bool(!current))]))
-    }
-
-    func record(_ op: Operation, resource: Resource, id: String?, body: JSONValue?, observed: JSONValue?, owner: String) {
-        let fields = Dictionary(body?.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
-        switch op {
-        case .create:
-            guard let newID = observed?["id"].map(ResourceClient.idText) else { return }
-            context.ledger.created(resource: resource.name, id: newID, owner: owner, fields: fields)
-        case .update:
-            if let id { context.ledger.updated(resource: resource.name, id: id, by: owner, fields: fields) }
-        case .toggle:
-            if let id, let flag = observed?[resource.completedField] {
-                context.ledger.updated(resource: resource.name, id: id, by: owner, fields: [resource.completedField: flag])
-            }
-        case .delete:
-            if let id { context.ledger.deleted(resource: resource.name, id: id, by: owner) }
-        case .list, .get: break
-        }
     }
 }

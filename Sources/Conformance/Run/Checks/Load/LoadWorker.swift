@@ -112,39 +112,13 @@ struct LoadWorker: Sendable {
     /// audit after the phase can tell a silent cross-user change from one of ours.
     func record(_ op: Operation, id: String?, body: JSONValue?, exchange ex: Exchange,
                 problem: inout LoadObservations.Problem?, obs: inout LoadObservations) -> String? {
-        let fields = Dictionary(body?.objectValue?.pairs.map { ($0.key, $0.value) } ?? [], uniquingKeysWith: { $1 })
         let observed = context.resources.object(in: ex.json, resource)
-        switch op {
-        case .create:
-            guard let idValue = observed?["id"] else {
-                problem = .noID
-                obs.untrackedCreates += 1
-                return nil
-            }
-            let newID = ResourceClient.idText(idValue)
-            var stored = fields
-            if let flag = observed?[resource.completedField] { stored[resource.completedField] = flag }
-            context.ledger.created(resource: resource.name, id: newID, owner: user.id, fields: stored)
-            return newID
-        case .update:
-            if let id { context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: fields) }
-        case .toggle:
-            guard let id else { return nil }
-            if let flag = observed?[resource.completedField] {
-                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: flag])
-            } else if let sent = resource.toggleSends.flatMap({ fields[$0] }) {
-                // An answer without the object (204): the flag is what was sent...
-                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: sent])
-            } else if let was = knownFlag(id) {
-                // ...or, for a bodiless toggle, the opposite of what it was.
-                context.ledger.updated(resource: resource.name, id: id, by: user.id, fields: [resource.completedField: .bool(!was)])
-            }
-        case .delete:
-            if let id { context.ledger.deleted(resource: resource.name, id: id, by: user.id) }
-        case .list, .get:
-            break
+        if op == .create, observed?["id"] == nil {
+            problem = .noID
+            obs.untrackedCreates += 1
+            return nil
         }
-        return nil
+        return context.ledger.record(op, resource: resource, id: id, sent: body, observed: observed, owner: user.id)
     }
 
     func knownFlag(_ id: String) -> Bool? {
