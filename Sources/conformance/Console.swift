@@ -28,9 +28,7 @@ final class Console: Sendable {
             if !passed { c.bad += 1 }
             return c
         }
-        if !passed || verbose || !interactive {
-            if !passed || verbose { line(event) }
-        }
+        if !passed || verbose { line(event) }
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(done) case(s) done, \(bad) not passed".utf8))
         } else if done % 50 == 0 {

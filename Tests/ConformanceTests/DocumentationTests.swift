@@ -200,6 +200,9 @@ import Testing
                     && p["items"]?["maximum"]?.intValue == 599, "\(label) holds HTTP statuses")
         case .boolean:
             #expect(p["type"] == .string("boolean"), "\(label) is a boolean")
+        case .viewports:
+            #expect(p["type"] == .string("array") && p["minItems"]?.intValue == 1, "\(label) is a non-empty array")
+            #expect(p["items"]?["pattern"]?.stringValue?.isEmpty == false, "\(label) items have a pattern")
         }
     }
 

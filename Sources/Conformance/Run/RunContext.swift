@@ -48,9 +48,6 @@ public struct RunOptions: Sendable {
     public var jobs = 4
     public var keep = false
     public var verbose = false
-    public var criteria: Set<String> = []
-    public var tags: Set<String> = []
-    public var filter: String?
     public var reportsDirectory = "reports"
     public init() {}
 }

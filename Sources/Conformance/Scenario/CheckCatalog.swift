@@ -8,6 +8,13 @@ public struct CheckCatalog: Sendable {
         case strings
         case statuses
         case boolean
+        /// Screen sizes, "320" or "320x640", 100 to 8192 px.
+        case viewports
+
+        static func isViewport(_ text: String) -> Bool {
+            let parts = text.split(separator: "x", omittingEmptySubsequences: false)
+            return (1...2).contains(parts.count) && parts.allSatisfy { Int($0).map { (100...8192).contains($0) } ?? false }
+        }
 
         func problem(with value: JSONValue) -> String? {
             switch self {
@@ -25,6 +32,10 @@ public struct CheckCatalog: Sendable {
                 else { return "expected a non-empty array of HTTP statuses" }
             case .boolean:
                 guard value.boolValue != nil else { return "expected true or false" }
+            case .viewports:
+                guard let a = value.arrayValue, !a.isEmpty, a.allSatisfy({ $0.stringValue.map(Self.isViewport) ?? false }) else {
+                    return "expected a non-empty array of widths such as \"320\" or \"320x640\" (100 to 8192 px)"
+                }
             }
             return nil
         }
@@ -65,6 +76,6 @@ public struct CheckCatalog: Sendable {
             "users": .integer(min: 1, max: 32), "resource": .string]),
         "tokenLifetime": Spec(title: "token lifetime", parameters: ["expectedSeconds": .integer(min: 1, max: 31_536_000),
                                                                     "toleranceSeconds": .integer(min: 0, max: 86_400)]),
-        "frontend": Spec(title: "front end at 320, 768 and 1280 px", parameters: ["widths": .strings, "url": .string]),
+        "frontend": Spec(title: "front end at 320, 768 and 1280 px", parameters: ["widths": .viewports, "url": .string]),
     ])
 }

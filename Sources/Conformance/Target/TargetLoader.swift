@@ -8,7 +8,6 @@ public struct TargetLoader: Sendable {
         public var authURL: String?
         public var apiURL: String?
         public var databaseURL: String?
-        public var secret: String?
         public var neonBranch: String?
         public var caFile: String?
         public var frontendURL: String?
@@ -74,7 +73,8 @@ public struct TargetLoader: Sendable {
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
         t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
-        t.secret = overrides.secret ?? environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        // Only from the environment or .env: a secret on the command line shows in `ps`.
+        t.secret = environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         t.neonBranch = try overrides.neonBranch ?? db?.optional("branch")?.nonEmptyString()
         t.caFile = try overrides.caFile ?? api?.optional("caFile")?.nonEmptyString()
         if let v = db?.optional("expectNeon") { t.expectNeon = try v.bool() }
