@@ -131,13 +131,7 @@ public struct HTMLReport: Sendable {
         return out
     }
 
-    static func time(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return f.string(from: date)
-    }
+    static func time(_ date: Date) -> String { UTCTime.string(date, format: "yyyy-MM-dd HH:mm:ss 'UTC'") }
 
     static func duration(_ seconds: Double) -> String {
         let s = seconds.isFinite ? max(0, seconds) : 0

@@ -57,11 +57,5 @@ public enum JUnitReport {
     /// Seconds with a dot and three decimals, whatever the locale.
     public static func seconds(_ s: Double) -> String { String(format: "%.3f", locale: Locale(identifier: "en_US_POSIX"), max(0, s)) }
 
-    static func timestamp(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        return f.string(from: d)
-    }
+    static func timestamp(_ d: Date) -> String { UTCTime.string(d, format: "yyyy-MM-dd'T'HH:mm:ss") }
 }
