@@ -113,6 +113,16 @@ public struct Resource: Sendable {
 
     public enum IDType: String, Sendable, CaseIterable { case integer, uuid, string }
 
+    /// A well-formed id no object has, for probes that must not touch anyone's data: the app
+    /// then answers as for a missing object, not with a 422 about the id's syntax.
+    public var absentID: String {
+        switch idType {
+        case .integer: return "0"
+        case .uuid: return "00000000-0000-0000-0000-000000000000"
+        case .string: return "cf-absent"
+        }
+    }
+
     public func apiField(_ logical: String) -> String { fields[logical] ?? logical }
     public func logicalField(forAPI api: String) -> String { fields.first(where: { $0.value == api })?.key ?? api }
     public func column(_ logical: String) -> String {

@@ -47,7 +47,7 @@ struct UnnamedRoutes: BuiltInCheck {
                 var p = route.path
                 for param in route.parameters {
                     let ours = aimsAtOurs ? objectOf[objectOwner.id] : nil
-                    let value = param.lowercased().contains("user") ? user.id : (ours ?? "0")
+                    let value = param.lowercased().contains("user") ? user.id : (ours ?? resource?.absentID ?? "0")
                     p = p.replacingOccurrences(of: "{\(param)}", with: URLPath.escape(value))
                 }
                 return Target.join(context.target.apiURL, p)
