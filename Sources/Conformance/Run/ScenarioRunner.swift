@@ -43,7 +43,7 @@ public struct ScenarioRunner: Sendable {
         })
         for name in scenario.users where !signUpSteps.contains(name) {
             guard let problem = userProblem[name] else { continue }
-            var step = Step(name: "create user \(name)", kind: .signUp(user: name), expect: nil, capture: [], pointer: JSONPointer())
+            let step = Step(name: "create user \(name)", kind: .signUp(user: name), expect: nil, capture: [], pointer: JSONPointer())
             let outcome = identityOutcome(step, user: name, problem: problem)
             let c = CaseResult(name: step.name, criterion: scenario.criterion, file: scenario.file, seconds: 0,
                                outcome: outcome.outcome, evidence: outcome.evidence)
