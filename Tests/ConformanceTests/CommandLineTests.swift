@@ -39,6 +39,18 @@ import TestSupport
         #expect(!out.contains(password))
     }
 
+    /// The console, verbose, passes through the same redactor as the reports.
+    @Test func verboseConsoleShowsNoSecret() throws {
+        let stack = try ReferenceStack.shared()
+        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "-v", "--reports", NSTemporaryDirectory() + "verbose-\(UUID().uuidString)",
+                                                   "--criterion", "SC-001", "--criterion", "SC-003", Harness.packPath], environment: try environment())
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("PASSED SC-003"), "verbose prints passed cases")
+        let password = try #require(DatabaseURL.password(of: stack.databaseURL))
+        for secret in [stack.secret, password] { #expect(!out.contains(secret)) }
+        #expect(!out.contains("eyJ"), "no JWT in the console")
+    }
+
     @Test func doctorSaysPlainlyWhatIsUnreachable() throws {
         let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor", "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9",
                                                    "--database-url", "postgresql://nobody:pw@127.0.0.1:9/x?connect_timeout=2"],
@@ -84,7 +96,14 @@ import TestSupport
         }
         #expect(created)
         kill(pid, SIGINT)
-        ChildProcess.wait(for: pid)
+        // Bounded: a clean-up that hangs must fail this test, not stall the whole run.
+        var exited = false
+        for _ in 0..<600 where !exited {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true } else { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        if !exited { kill(pid, SIGKILL); ChildProcess.wait(for: pid) }
+        #expect(exited, "the run did not stop within 60 s of SIGINT")
         let out = try String(contentsOfFile: log, encoding: .utf8)
         #expect(out.contains("interrupted"), "\(out)")
         #expect(out.contains("clean-up: deleted"), "\(out)")

@@ -46,8 +46,10 @@ import Testing
         let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
         defer { own.stop() }
         let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
-        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-011", "SC-002"]))
+        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-011", "SC-002", "SC-012"]))
         let fired = Harness.failures(result)["SC-011"] ?? []
+        // Its tasks reference its own users table, not Better Auth's "user".
+        #expect((Harness.failures(result)["SC-012"] ?? []).contains("OwnerNotBetterAuthUser"), "\(Harness.failures(result))")
         #expect(fired.isSuperset(of: ["ForeignPasswordHash", "HomeMadeAuthRoute"]), "\(fired)")
         let messages = result.allCases.flatMap { c -> [String] in
             if case .failed(let fs) = c.outcome { return fs.map(\.message) } else { return [] }
@@ -90,6 +92,9 @@ import Testing
         let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-011", "SC-012"]))
         let failures = Harness.failures(result)
         #expect(failures["SC-011"] == nil, "\(Harness.describe(result))")
+        let sc011 = result.allCases.filter { $0.criterion == "SC-011" }
+        #expect(sc011.filter { $0.outcome.label == "passed" }.count >= 10, "SC-011 must pass on evidence, not by skipping")
+        #expect(sc011.allSatisfy { $0.outcome.label == "passed" }, "\(sc011.map { "\($0.name): \($0.outcome.label)" })")
         #expect(failures["SC-012"] == ["NotNeon"], "\(Harness.describe(result))")
         let message = result.allCases.compactMap { c -> String? in
             if case .failed(let fs) = c.outcome { return fs.first?.message } else { return nil }
@@ -105,6 +110,18 @@ import Testing
         #expect(skipped.allCases.contains { if case .skipped(let why) = $0.outcome { return why.contains("expectNeon") } else { return false } })
     }
 
+    /// A target may narrow the denial to 404, so as not to reveal existence: the reference app's
+    /// 403 for a path/token mismatch then fails as `DenialStatus`, and nothing else does.
+    @Test func narrowedDenialTurnsA403IntoAFinding() async throws {
+        var target = try Harness.target()
+        target.denyStatuses = [404]
+        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004"]))
+        let fired = Harness.failures(result)["SC-004"] ?? []
+        #expect(fired == ["DenialStatus"], "\(Harness.describe(result))")
+        let failed = result.allCases.filter { $0.outcome.label == "failed" }.map(\.name)
+        #expect(failed.allSatisfy { $0.contains("in the path") }, "only the path-user probes answer 403: \(failed)")
+    }
+
     /// Issue 4: "not a single false alarm in 20 consecutive runs" of the matrix.
     @Test func matrixHasNoFalseAlarmInTwentyRuns() async throws {
         let target = try Harness.target()
@@ -112,6 +129,7 @@ import Testing
         for run in 1...20 {
             let result = try await Harness.run(target, pack)
             #expect(result.count("failed") == 0 && result.count("error") == 0, "run \(run): \(Harness.describe(result))")
+            #expect(result.count("passed") >= 50, "run \(run) judged \(result.count("passed")) cases; the matrix did not run")
             if result.count("failed") + result.count("error") > 0 { break }
         }
     }

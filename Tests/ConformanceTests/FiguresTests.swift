@@ -15,11 +15,27 @@ import Testing
         #expect(json.contains("p95") && json.contains("p99"))
         let figures = result.allCases.flatMap(\.evidence).filter { $0.kind == .figures }
         #expect(!figures.isEmpty)
+        // The numbers themselves, per operation, not just their names.
+        let rows = figures.compactMap(\.data).flatMap { $0.arrayValue ?? [] }
+        for op in ["tasks.list", "tasks.create", "tasks.get", "tasks.update", "tasks.toggle"] {
+            let row = rows.first { $0["operation"]?.stringValue == op }
+            #expect((row?["count"]?.intValue ?? 0) > 0, "\(op) was measured")
+            let p50 = row?["p50Ms"]?.numberValue ?? -1, p95 = row?["p95Ms"]?.numberValue ?? -1, p99 = row?["p99Ms"]?.numberValue ?? -1
+            #expect(p50 > 0 && p50 <= p95 && p95 <= p99, "\(op): p50 \(p50) ≤ p95 \(p95) ≤ p99 \(p99)")
+        }
 
         // The reference app keeps Better Auth's 15-minute default; the spec says 7 days.
         let lifetime = Harness.failures(result)["SC-009"] ?? []
         #expect(!lifetime.isEmpty, "SC-009 should fail: tokens live 15 minutes, the spec states 7 days")
         #expect(json.contains("900 s"), "the observed lifetime is in the report")
         #expect(json.contains("7 days"))
+    }
+
+    /// The isolation oracles stay on during the load phase.
+    @Test func aLeakUnderLoadIsCaught() async throws {
+        let api = try ReferenceStack.ExtraAPI(faults: ["list-unfiltered"])
+        defer { api.stop() }
+        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-008"], excludingLoad: false))
+        #expect((Harness.failures(result)["SC-008"] ?? []).contains("CrossUserRead"), "\(Harness.describe(result))")
     }
 }

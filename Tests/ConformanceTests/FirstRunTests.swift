@@ -1,3 +1,4 @@
+import ConformanceHTTP
 import Foundation
 import Testing
 @testable import Conformance
@@ -55,6 +56,54 @@ import Testing
         #expect(users.isEmpty)
         let orphans = try await db.read("SELECT count(*) AS n FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM \"user\" u WHERE u.id = t.user_id)")
         #expect(orphans.first?["n"]?.intValue == 0)
+    }
+
+    /// Clean-up deletes the run's users and every row they own in every table that references
+    /// the user table (found, not configured) — and nothing of anyone else.
+    @Test func cleanUpDeletesOnlyTheRunsUsersAndTheirRows() async throws {
+        let stack = try ReferenceStack.shared()
+        let db = try await Database.connect(url: stack.databaseURL)
+        defer { db.close() }
+        let target = try Harness.target()
+        // A bystander with a task and a note, and a table no target names, without ON DELETE CASCADE.
+        let client = try HTTPClient(options: HTTPClientOptions())
+        defer { client.shutdown() }
+        let session = HTTPSession(client: client, timeout: 15)
+        let provider = BetterAuthProvider(client: BetterAuthClient(session: session, baseURL: target.authBaseURL), tokenSource: .jwtEndpoint, redactor: Redactor())
+        let bystander = try await provider.create(logicalName: "bystander", email: "bystander-\(UUID().uuidString.prefix(8).lowercased())@bystanders.example",
+                                                  password: "Cf-" + UUID().uuidString, name: "Bystander")
+        let tasks = try #require(target.resources["tasks"])
+        let token = try #require(bystander.apiToken)
+        let created = try #require(await ResourceClient(session: session, target: target).send(
+            .init(resource: tasks, operation: .create, credentials: .bearer(token), pathUserID: bystander.id, body: ["title": "mine"])))
+        #expect(created.status == 201 || created.status == 200)
+        let table = "cleanup_notes_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await db.connection.transaction { c in
+            try await c.query("CREATE TABLE \(table) (id serial PRIMARY KEY, owner text NOT NULL REFERENCES \"user\"(id), body text)")
+            return try await c.query("INSERT INTO \(table) (owner, body) VALUES ($1, 'bystander note')", [bystander.id])
+        }
+
+        // A run that keeps its users, so that a note can be planted for one of them.
+        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-002"]), keep: true)
+        let runUsers = try await db.read("SELECT id FROM \"user\" WHERE email LIKE $1", ["%@\(result.runID).conformance.test"])
+        let runUser = try #require(runUsers.first?["id"]?.stringValue)
+        _ = try await db.connection.transaction { c in
+            try await c.query("INSERT INTO \(table) (owner, body) VALUES ($1, 'run note')", [runUser])
+        }
+
+        let report = try await Cleanup(database: db, target: target).run(runID: result.runID, knownUserIDs: [])
+        #expect(report.users == runUsers.count)
+        #expect(report.rows[table] == 1, "\(report.rows)")
+        #expect(try await db.read("SELECT 1 FROM \"user\" WHERE email LIKE $1", ["%@\(result.runID).conformance.test"]).isEmpty)
+        // Nothing of the bystander was touched.
+        #expect(try await db.read("SELECT 1 FROM \"user\" WHERE id = $1", [bystander.id]).count == 1)
+        #expect(try await db.read("SELECT 1 FROM tasks WHERE user_id = $1", [bystander.id]).count == 1)
+        #expect(try await db.read("SELECT body FROM \(table)").map { $0["body"]?.stringValue } == ["bystander note"])
+
+        _ = try await db.connection.transaction { c in
+            try await c.query("DROP TABLE \(table)")
+            return try await c.query("DELETE FROM \"user\" WHERE id = $1", [bystander.id])
+        }
     }
 
     @Test func misspelledKeyExitsTwoWithFileAndPointer() throws {

@@ -80,6 +80,24 @@ struct NeonStandInTests {
         #expect(server?.version == e.tlsVersion)
     }
 
+    /// `--neon-branch`: the run proceeds on the branch it was told to use and refuses, before
+    /// creating anyone, on any other.
+    @Test func theBranchGuardTellsBranchesApart() async throws {
+        let cluster = try await Self.standIn()
+        var target = Target(authURL: "http://127.0.0.1:9", apiURL: "http://127.0.0.1:9", databaseURL: Self.neonURL(cluster))
+        let branch = try #require(Self.neonSettings.first { $0.hasPrefix("neon.branch_id") }?.split(separator: "'").dropFirst().first.map(String.init))
+        target.neonBranch = branch
+        let ok = try await Runner(target: target, options: RunOptions(), environment: [:], redactor: Redactor()).run([]) { _ in }
+        #expect(ok.suites.isEmpty)
+        target.neonBranch = "br-production-000"
+        do {
+            _ = try await Runner(target: target, options: RunOptions(), environment: [:], redactor: Redactor()).run([]) { _ in }
+            Issue.record("a run on another branch must be refused")
+        } catch let refusal as Runner.Refusal {
+            #expect(refusal.description.contains(branch) && refusal.description.contains("br-production-000"), "\(refusal)")
+        }
+    }
+
     @Test func theCheckPassesOnTheStandIn() async throws {
         let cluster = try await Self.standIn()
         let cases = try await Self.check(NeonDatabase(), databaseURL: Self.neonURL(cluster))
