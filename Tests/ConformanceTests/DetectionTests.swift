@@ -122,6 +122,24 @@ import Testing
         #expect(failed.allSatisfy { $0.contains("in the path") }, "only the path-user probes answer 403: \(failed)")
     }
 
+    /// Beyond eight users every user still probes an object of every other user, for every
+    /// operation (one object per owner instead of all of them).
+    @Test func matrixCoversEveryPairBeyondEightUsers() async throws {
+        let names = (1...10).map { "w\($0)" }
+        let text = #"{"id": "wide-matrix", "criterion": "SC-004", "title": "ten users", "users": USERS, "steps": [{"check": "isolation", "with": {"objectsPerUser": 2, "operations": ["get"]}}]}"#
+            .replacingOccurrences(of: "USERS", with: "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]")
+        let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "wide.json"))
+        let result = try await Harness.run(try Harness.target(), [scenario])
+        #expect(result.count("failed") == 0 && result.count("error") == 0, "\(Harness.describe(result))")
+        let names2 = result.allCases.map(\.name)
+        for attacker in names {
+            for owner in names where owner != attacker {
+                #expect(names2.contains { $0.hasPrefix("\(attacker) gets \(owner)'s tasks") && !$0.contains("in the path") },
+                        "\(attacker) never probed \(owner)")
+            }
+        }
+    }
+
     /// Issue 4: "not a single false alarm in 20 consecutive runs" of the matrix.
     @Test func matrixHasNoFalseAlarmInTwentyRuns() async throws {
         let target = try Harness.target()
