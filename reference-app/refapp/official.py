@@ -74,12 +74,7 @@ def official_routes(settings: Settings, store: Store, owner_dep: Any, base: str,
     @router.delete(item, response_model=TaskDeleted, summary="Delete a task")
     async def delete_task(id: int = TaskId, owner=Depends(owner_dep), session=Depends(store.session)):
         if on("delete-no-owner-check") and owner is not None:
-            # The bug: delete by id first, check the owner afterwards. The caller is told
-            # 404 as if nothing happened, but the other user's task is gone.
-            row = await store.get(session, id, None)
-            if row is not None:
-                await store.delete(session, row)
-            if row is None or row.user_id != owner:
+            if not await store.delete_then_check_owner(session, id, owner):
                 raise not_found()
             return TaskDeleted(message="Task deleted", id=id)
         row = await store.get(session, id, owner)

@@ -56,3 +56,12 @@ class Store:
     async def delete(self, session: AsyncSession, row: Any) -> None:
         await session.delete(row)
         await session.commit()
+
+    async def delete_then_check_owner(self, session: AsyncSession, task_id: Any, owner: str) -> bool:
+        """The `delete-no-owner-check` bug, shared by both shapes: delete by id first, check the
+        owner afterwards. Returns whether the row was the caller's; the caller answers 404 when
+        it was not, as if nothing happened — but the other user's task is gone."""
+        row = await self.get(session, task_id, None)
+        if row is not None:
+            await self.delete(session, row)
+        return row is not None and row.user_id == owner

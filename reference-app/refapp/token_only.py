@@ -65,11 +65,7 @@ def token_only_routes(settings: Settings, store: Store, owner_dep: Any, base: st
     @router.delete(item, status_code=204, response_class=Response, summary="Delete a todo")
     async def delete_todo(id: uuid.UUID, owner=Depends(owner_dep), session=Depends(store.session)):
         if on("delete-no-owner-check") and owner is not None:
-            # Deleted first, owner checked afterwards: a silent cross-user delete.
-            row = await store.get(session, id, None)
-            if row is not None:
-                await store.delete(session, row)
-            if row is None or row.user_id != owner:
+            if not await store.delete_then_check_owner(session, id, owner):
                 raise not_found()
             return Response(status_code=204)
         row = await store.get(session, id, owner)
