@@ -68,10 +68,10 @@ import TestSupport
             }
             return beat
         }
-        // Far below the 2 s the queries take, with room for a busy machine.
-        #expect(heartbeat < 1.2)
-        // And the sleeps overlapped instead of queueing behind each other.
-        #expect(Date().timeIntervalSince(started) < 4)
+        // Below the 2 s a blocked pool would take, with room for a busy machine.
+        #expect(heartbeat < 1.8)
+        // And the sleeps overlapped instead of queueing behind each other (at least 6 s if not).
+        #expect(Date().timeIntervalSince(started) < 5.5)
     }
 
     @Test func cancellingATaskCancelsItsQuery() async throws {
