@@ -26,6 +26,6 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        print(await HTTPBench.measure(url: url, concurrency: concurrency, seconds: seconds).line)
+        say(await HTTPBench.measure(url: url, concurrency: concurrency, seconds: seconds).line)
     }
 }

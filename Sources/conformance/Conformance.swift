@@ -25,9 +25,13 @@ struct ConformanceCommand: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
-            if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }
+            if code == .success { say(fullMessage(for: error)); Foundation.exit(0) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(2)
         }
     }
 }
+
+/// Prints one line at once with an unbuffered write: `print` would be block-buffered when piped,
+/// and a CI log would show nothing until the end.
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }

@@ -15,20 +15,26 @@ final class Console: Sendable {
         interactive = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
     }
 
+    /// One whole line, written at once (an unbuffered write): a CI log shows it as it happens.
     func line(_ text: String) {
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         FileHandle.standardOutput.write(Data((redactor.redact(text) + "\n").utf8))
     }
 
-    /// Called with "LABEL criterion scenario › case" for every finished case.
-    func progress(_ event: String) {
-        let passed = event.hasPrefix("PASSED") || event.hasPrefix("SKIPPED")
+    /// The runner's events, shown: every case that did not pass, every case with `-v`, and a tally.
+    func show(_ event: RunEvent) {
+        guard case .caseFinished(let scenarioID, let c) = event else { return }
+        let fine = c.outcome.kind == .passed || c.outcome.kind == .skipped
         let (done, bad) = counts.withLock { c -> (Int, Int) in
             c.done += 1
-            if !passed { c.bad += 1 }
+            if !fine { c.bad += 1 }
             return c
         }
-        if !passed || verbose { line(event) }
+        if !fine || verbose {
+            var text = "\(c.outcome.kind.rawValue.uppercased()) \(c.criterion) \(scenarioID) › \(c.name)"
+            if case .failed(let findings) = c.outcome { text += " [" + findings.map(\.oracle.rawValue).joined(separator: ", ") + "]" }
+            line(text)
+        }
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(done) case(s) done, \(bad) not passed".utf8))
         } else if done % 50 == 0 {

@@ -16,7 +16,7 @@ struct DoctorCommand: AsyncParsableCommand {
         redactor.add(t.secret)
         let findings = await Doctor(target: t, redactor: redactor).examine()
         for f in findings {
-            print("\(f.ok ? "ok  " : "FAIL") \(f.subject): \(redactor.redact(f.detail))")
+            say("\(f.ok ? "ok  " : "FAIL") \(f.subject): \(redactor.redact(f.detail))")
         }
         if findings.contains(where: { !$0.ok && $0.blocking }) { throw ExitCode(2) }
     }

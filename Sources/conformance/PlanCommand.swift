@@ -13,7 +13,8 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             let (t, _) = try target.load()
             let scenarios = Plan.select(try ScenarioLoader.load(paths: defaultScenarioPaths(paths)), selection.selection)
-            for line in Plan(scenarios: scenarios, target: t).lines { print(line) }
+            try TargetFit.check(scenarios, target: t)
+            for line in Plan(scenarios: scenarios, target: t).lines { say(line) }
         } catch {
             throw failInput(error)
         }

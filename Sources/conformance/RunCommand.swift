@@ -36,9 +36,12 @@ struct RunCommand: AsyncParsableCommand {
         let t: Target
         let env: [String: String]
         let scenarios: [Scenario]
+        let criteria: [String: CriterionInfo]
         do {
             (t, env) = try target.load()
             scenarios = Plan.select(try ScenarioLoader.load(paths: defaultScenarioPaths(paths)), selection.selection)
+            try TargetFit.check(scenarios, target: t)
+            criteria = try PackLoader.criteria(paths: defaultScenarioPaths(paths))
         } catch {
             throw failInput(error)
         }
@@ -47,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
                                       message: "no scenario matches the selection"))
         }
         if dryRun {
-            for line in Plan(scenarios: scenarios, target: t).lines { print(line) }
+            for line in Plan(scenarios: scenarios, target: t).lines { say(line) }
             return
         }
         var options = RunOptions()
@@ -55,13 +58,14 @@ struct RunCommand: AsyncParsableCommand {
         options.keep = keep
         options.verbose = verbose
         options.reportsDirectory = reports
+        options.criteria = criteria
         let redactor = Redactor()
         let console = Console(verbose: verbose, redactor: redactor)
         let runID = Runner.newRunID()
         console.line("conformance run \(runID): \(scenarios.count) scenario(s) against \(t.apiURL)")
 
         let runner = Runner(target: t, options: options, environment: env, redactor: redactor)
-        let work = Task { try await runner.run(scenarios, runID: runID) { console.progress($0) } }
+        let work = Task { try await runner.run(scenarios, runID: runID) { console.show($0) } }
         // Ctrl-C or SIGTERM cancels the run; the runner still cleans up before returning.
         let signals = SignalTrap { console.line("interrupted: stopping and cleaning up…"); work.cancel() }
         defer { signals.release() }
@@ -75,9 +79,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         console.finish()
         let files = try ReportWriter.write(result, to: reports, redactor: redactor)
-        for v in ResultsJSON.verdicts(result) { console.line(String(format: "%-8@ %@ (%d case(s))", v.criterion, v.verdict, v.cases)) }
+        for v in result.verdicts {
+            console.line("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
+        }
         for n in result.notes { console.line("note: \(n)") }
-        console.line("\(result.count("passed")) passed, \(result.count("failed")) failed, \(result.count("error")) errors, \(result.count("skipped")) skipped")
+        console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
     }

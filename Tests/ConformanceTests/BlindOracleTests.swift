@@ -9,19 +9,19 @@ import Testing
         var target = try Harness.target()
         target.authURL = "http://127.0.0.1:9"
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004", "SC-007", "SC-010"]))
-        #expect(result.count("passed") == 0, "\(Harness.describe(result))")
-        #expect(result.count("error") > 0)
+        #expect(result.count(.passed) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.error) > 0)
         #expect(result.exitStatus == 2)
-        let verdicts = Dictionary(uniqueKeysWithValues: ResultsJSON.verdicts(result).map { ($0.criterion, $0.verdict) })
-        #expect(verdicts.values.allSatisfy { $0 == "error" }, "\(verdicts)")
+        let verdicts = Dictionary(uniqueKeysWithValues: result.verdicts.map { ($0.criterion, $0.verdict) })
+        #expect(verdicts.values.allSatisfy { $0 == .error }, "\(verdicts)")
     }
 
     @Test func unreachableDatabaseIsAnErrorNotASkip() async throws {
         var target = try Harness.target()
         target.databaseURL = "postgresql://app:pw@127.0.0.1:9/conformance?connect_timeout=2"
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004", "SC-007"]))
-        let errors = result.allCases.compactMap { c -> String? in if case .error(let k, _) = c.outcome { return k } else { return nil } }
-        #expect(errors.contains("DatabaseUnreachable"), "\(Harness.describe(result))")
+        let errors = result.allCases.compactMap { c -> ErrorKind? in if case .error(let k, _) = c.outcome { return k } else { return nil } }
+        #expect(errors.contains(.databaseUnreachable), "\(Harness.describe(result))")
         #expect(result.exitStatus != 0)
         #expect(result.notes.contains { $0.contains("clean-up could not run") && $0.contains(".conformance.test") }, "\(result.notes)")
         // The users it could not clean up are still there: remove them by the run's domain.
@@ -48,8 +48,8 @@ import Testing
         let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "capture-miss.json"))
         let result = try await Harness.run(try Harness.target(), [scenario])
         let first = try #require(result.allCases.first)
-        guard case .failed(let findings) = first.outcome else { Issue.record("expected a failure, got \(first.outcome.label)"); return }
-        #expect(findings.first?.oracle == "CaptureMissing")
+        guard case .failed(let findings) = first.outcome else { Issue.record("expected a failure, got \(first.outcome.kind.rawValue)"); return }
+        #expect(findings.first?.oracle == .captureMissing)
         #expect(result.exitStatus == 1)
     }
 }

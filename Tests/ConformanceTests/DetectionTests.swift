@@ -74,16 +74,16 @@ import Testing
         let api = try ReferenceStack.ExtraAPI(faults: ["skip-exp"])
         defer { api.stop() }
         let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-003"]))
-        let failed = result.allCases.filter { $0.outcome.label == "failed" }.map(\.name)
+        let failed = result.allCases.filter { $0.outcome.kind == .failed }.map(\.name)
         #expect(failed.contains { $0.lowercased().contains("expired") }, "\(failed)")
         #expect(failed.allSatisfy { $0.lowercased().contains("expired") }, "only the expired probe should fail: \(failed)")
     }
 
     @Test func cleanAppRaisesNoAlarm() async throws {
         let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-003", "SC-004", "SC-005", "SC-007", "SC-010"]))
-        #expect(result.count("failed") == 0, "\(Harness.describe(result))")
-        #expect(result.count("error") == 0, "\(Harness.describe(result))")
-        #expect(result.count("passed") > 150)
+        #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.error) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.passed) > 150)
     }
 
     /// SC-011 passes on the clean app; SC-012 fails there with the honest message and nothing
@@ -93,8 +93,8 @@ import Testing
         let failures = Harness.failures(result)
         #expect(failures["SC-011"] == nil, "\(Harness.describe(result))")
         let sc011 = result.allCases.filter { $0.criterion == "SC-011" }
-        #expect(sc011.filter { $0.outcome.label == "passed" }.count >= 10, "SC-011 must pass on evidence, not by skipping")
-        #expect(sc011.allSatisfy { $0.outcome.label == "passed" }, "\(sc011.map { "\($0.name): \($0.outcome.label)" })")
+        #expect(sc011.filter { $0.outcome.kind == .passed }.count >= 10, "SC-011 must pass on evidence, not by skipping")
+        #expect(sc011.allSatisfy { $0.outcome.kind == .passed }, "\(sc011.map { "\($0.name): \($0.outcome.kind.rawValue)" })")
         #expect(failures["SC-012"] == ["NotNeon"], "\(Harness.describe(result))")
         let message = result.allCases.compactMap { c -> String? in
             if case .failed(let fs) = c.outcome { return fs.first?.message } else { return nil }
@@ -106,7 +106,7 @@ import Testing
         var relaxed = try Harness.target()
         relaxed.expectNeon = false
         let skipped = try await Harness.run(relaxed, try Harness.scenarios(criteria: ["SC-012"]))
-        #expect(skipped.count("failed") == 0, "\(Harness.describe(skipped))")
+        #expect(skipped.count(.failed) == 0, "\(Harness.describe(skipped))")
         #expect(skipped.allCases.contains { if case .skipped(let why) = $0.outcome { return why.contains("expectNeon") } else { return false } })
     }
 
@@ -118,7 +118,7 @@ import Testing
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004"]))
         let fired = Harness.failures(result)["SC-004"] ?? []
         #expect(fired == ["DenialStatus"], "\(Harness.describe(result))")
-        let failed = result.allCases.filter { $0.outcome.label == "failed" }.map(\.name)
+        let failed = result.allCases.filter { $0.outcome.kind == .failed }.map(\.name)
         #expect(failed.allSatisfy { $0.contains("in the path") }, "only the path-user probes answer 403: \(failed)")
     }
 
@@ -130,7 +130,7 @@ import Testing
             .replacingOccurrences(of: "USERS", with: "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "wide.json"))
         let result = try await Harness.run(try Harness.target(), [scenario])
-        #expect(result.count("failed") == 0 && result.count("error") == 0, "\(Harness.describe(result))")
+        #expect(result.count(.failed) == 0 && result.count(.error) == 0, "\(Harness.describe(result))")
         let names2 = result.allCases.map(\.name)
         for attacker in names {
             for owner in names where owner != attacker {
@@ -146,9 +146,9 @@ import Testing
         let pack = try Harness.scenarios(criteria: ["SC-004"])
         for run in 1...20 {
             let result = try await Harness.run(target, pack)
-            #expect(result.count("failed") == 0 && result.count("error") == 0, "run \(run): \(Harness.describe(result))")
-            #expect(result.count("passed") >= 50, "run \(run) judged \(result.count("passed")) cases; the matrix did not run")
-            if result.count("failed") + result.count("error") > 0 { break }
+            #expect(result.count(.failed) == 0 && result.count(.error) == 0, "run \(run): \(Harness.describe(result))")
+            #expect(result.count(.passed) >= 50, "run \(run) judged \(result.count(.passed)) cases; the matrix did not run")
+            if result.count(.failed) + result.count(.error) > 0 { break }
         }
     }
 }

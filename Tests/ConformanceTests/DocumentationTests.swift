@@ -150,10 +150,11 @@ import Testing
     @Test func scenarioSchemaListsEveryCheckAndParameter() throws {
         let schema = try Self.json("scenarios/scenario.schema.json")
         let defs = try #require(schema["$defs"])
-        let catalog = CheckCatalog.standard
+        let registry = Dictionary(uniqueKeysWithValues: CheckName.allCases.compactMap { CheckRegistry.descriptor($0) }.map { ($0.name.rawValue, $0) })
+        #expect(registry.count == CheckName.allCases.count, "every check name has an implementation in the registry")
         let checkStep = try #require(defs["checkStep"])
         let names = checkStep["properties"]?["check"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(Set(names) == Set(catalog.checks.keys), "check names in the schema and in CheckCatalog.standard")
+        #expect(Set(names) == Set(registry.keys), "check names in the schema and in the registry")
         #expect(names.count == Set(names).count, "a check name is listed twice")
         if let descriptions = checkStep["properties"]?["check"]?["enumDescriptions"]?.arrayValue {
             #expect(descriptions.count == names.count, "one enumDescription per check")
@@ -166,21 +167,50 @@ import Testing
             #expect(thenRefs[name] == nil, "two if/then rules for check \(name)")
             thenRefs[name] = rule["then"]?["properties"]?["with"]?["$ref"]?.stringValue
         }
-        #expect(Set(thenRefs.keys) == Set(catalog.checks.keys), "if/then rules per check")
-        for (name, spec) in catalog.checks {
+        #expect(Set(thenRefs.keys) == Set(registry.keys), "if/then rules per check")
+        for (name, check) in registry {
             #expect(thenRefs[name] == "#/$defs/\(name)Parameters", "check \(name): with → $defs/\(name)Parameters")
             guard let params = defs["\(name)Parameters"] else { Issue.record("no $defs/\(name)Parameters"); continue }
             #expect(params["additionalProperties"] == .bool(false), "\(name) rejects unknown parameters")
-            #expect(Self.keys(params["properties"]) == Set(spec.parameters.keys), "parameters of check \(name)")
-            for (param, kind) in spec.parameters {
-                guard let p = params["properties"]?[param] else { continue }  // reported by the key comparison above
-                Self.expectSchema(p, matches: kind, "\(name).\(param)")
+            #expect(Self.keys(params["properties"]) == Set(check.specs.map(\.name)), "parameters of check \(name)")
+            for spec in check.specs {
+                guard let p = params["properties"]?[spec.name] else { continue }  // reported by the key comparison above
+                Self.expectSchema(p, matches: spec.kind, "\(name).\(spec.name)")
+                if let value = spec.defaultValue { #expect(p["default"] == value, "\(name).\(spec.name): the schema's default is the registry's") }
             }
         }
     }
 
-    /// A parameter's schema says what `CheckCatalog.Parameter.problem(with:)` accepts.
-    static func expectSchema(_ p: JSONValue, matches kind: CheckCatalog.Parameter, _ label: String) {
+    /// docs/checks.md: a section per check whose parameter table lists exactly the registry's
+    /// parameters, each with the registry's default.
+    @Test func checksPageDocumentsEveryParameterWithItsDefault() throws {
+        let page = try String(contentsOfFile: ReferenceStack.root + "/docs/checks.md", encoding: .utf8)
+        var sections: [String: [String]] = [:]
+        var current: String?
+        for line in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("## ") { current = String(line.dropFirst(3)); sections[current ?? ""] = []; continue }
+            if let c = current { sections[c, default: []].append(line) }
+        }
+        for name in CheckName.allCases {
+            guard let check = CheckRegistry.descriptor(name) else { Issue.record("no descriptor for \(name)"); continue }
+            guard let lines = sections[name.rawValue] else { Issue.record("docs/checks.md has no section \"## \(name.rawValue)\""); continue }
+            var rows: [String: String] = [:]
+            for line in lines where line.hasPrefix("| `") {
+                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count >= 2 else { continue }
+                rows[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[1]
+            }
+            #expect(Set(rows.keys) == Set(check.specs.map(\.name)), "docs/checks.md, \(name.rawValue): parameter rows")
+            for spec in check.specs {
+                guard let value = spec.defaultValue, let cell = rows[spec.name] else { continue }
+                #expect(cell.contains("`\(JSONWriter.compact(value).replacingOccurrences(of: ",", with: ", "))`"),
+                        "docs/checks.md, \(name.rawValue).\(spec.name): default \(JSONWriter.compact(value)) in \"\(cell)\"")
+            }
+        }
+    }
+
+    /// A parameter's schema says what `ParameterSpec.problem(with:)` accepts.
+    static func expectSchema(_ p: JSONValue, matches kind: ParameterSpec.Kind, _ label: String) {
         #expect(p["description"]?.stringValue?.isEmpty == false, "\(label) has a description")
         switch kind {
         case .integer(let lo, let hi):

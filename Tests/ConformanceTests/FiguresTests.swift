@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct FiguresTests {
     @Test func latencyAndTokenLifetimeAreInTheReports() async throws {
         let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-008", "SC-009"], excludingLoad: false))
-        #expect(result.count("error") == 0, "\(Harness.describe(result))")
+        #expect(result.count(.error) == 0, "\(Harness.describe(result))")
         let json = ResultsJSON.render(result, redactor: Redactor())
         for op in ["tasks.list", "tasks.create", "tasks.get", "tasks.update", "tasks.toggle"] {
             #expect(json.contains(op), "no figures for \(op)")

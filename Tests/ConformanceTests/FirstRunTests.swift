@@ -11,9 +11,9 @@ import Testing
     @Test func firstCriteriaPassOnTheCleanApp() async throws {
         let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: Self.firstCriteria))
         #expect(Set(result.suites.map(\.criterion)) == Self.firstCriteria)
-        #expect(result.count("failed") == 0, "\(Harness.describe(result))")
-        #expect(result.count("error") == 0, "\(Harness.describe(result))")
-        #expect(result.count("passed") >= 30)
+        #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.error) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.passed) >= 30)
         #expect(result.exitStatus == 0)
     }
 
@@ -22,13 +22,13 @@ import Testing
         defer { api.stop() }
         let target = try Harness.target(apiURL: api.url, targetFile: "targets/token-only.json")
         let result = try await Harness.run(target, try Harness.scenarios(criteria: Self.firstCriteria.union(["SC-004"])))
-        #expect(result.count("failed") == 0, "\(Harness.describe(result))")
-        #expect(result.count("error") == 0, "\(Harness.describe(result))")
-        #expect(result.count("passed") >= 30)
+        #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.error) == 0, "\(Harness.describe(result))")
+        #expect(result.count(.passed) >= 30)
 
         // The default (official) target against this app cannot work: it must say so, not pass.
         let wrong = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-002"]))
-        #expect(wrong.count("failed") > 0)
+        #expect(wrong.count(.failed) > 0)
     }
 
     @Test func cliWritesAValidJUnitFileAndCleansUp() async throws {
@@ -125,7 +125,7 @@ import Testing
         var target = Target(authURL: "http://127.0.0.1:9", apiURL: "http://127.0.0.1:9", databaseURL: nil)
         target.requestTimeout = 5
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-002"]))
-        #expect(result.count("error") > 0)
+        #expect(result.count(.error) > 0)
         #expect(result.exitStatus == 2)
         let xml = JUnitReport.render(result, redactor: Redactor())
         #expect(xml.contains("<error "))

@@ -59,7 +59,7 @@ import TestSupport
         let reports = dir + "/reports"
 
         let fits = try await run(page: "fits.html", base: base, reports: reports)
-        #expect(fits.count("passed") == 3, "\(Harness.describe(fits))")
+        #expect(fits.count(.passed) == 3, "\(Harness.describe(fits))")
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: reports + "/screenshots")) ?? []
         #expect(shots.filter { $0.hasSuffix(".png") }.count >= 3, "\(shots)")
 
@@ -67,7 +67,7 @@ import TestSupport
         let wideFailures = Harness.failures(wide)["SC-006"] ?? []
         #expect(wideFailures.contains("HorizontalOverflow"), "\(Harness.describe(wide))")
         // 900 px fits the desktop width.
-        #expect(wide.allCases.contains { $0.name.contains("1280") && $0.outcome.label == "passed" })
+        #expect(wide.allCases.contains { $0.name.contains("1280") && $0.outcome.kind == .passed })
 
         let fixed = try await run(page: "fixed.html", base: base, reports: reports)
         #expect((Harness.failures(fixed)["SC-006"] ?? []).contains("ResponsiveLayout"), "\(Harness.describe(fixed))")

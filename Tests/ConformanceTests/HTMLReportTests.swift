@@ -38,11 +38,11 @@ import TestSupport
             CaseResult(name: "fine \(n)", criterion: "SC-004", file: "p.json", seconds: 0.2, outcome: .passed,
                        evidence: [Evidence(.note, "ok", n)]),
             CaseResult(name: "bad \(n) \(secret)", criterion: "SC-004", file: "p.json", seconds: 2, outcome: .failed([
-                Finding(oracle: "Cross<script>UserRead", message: "leak of \(cookie)\n\(n) \(Self.jwt)",
+                Finding(oracle: .crossUserRead, message: "leak of \(cookie)\n\(n) \(Self.jwt)",
                         evidence: [Evidence(.exchange, "t \(n)", exchange), Evidence(.rows, "row \(n)", rows),
                                    Evidence(.rows, "not json", "before:\n\(n)"), Evidence(.note, n, "\(n) \(secret)")]),
             ])),
-            CaseResult(name: "err", criterion: "SC-004", file: "p.json", seconds: 0, outcome: .error(kind: "Conn<b>", message: n)),
+            CaseResult(name: "err", criterion: "SC-004", file: "p.json", seconds: 0, outcome: .error(kind: .connectionError, message: n)),
         ]
         let others = [
             CaseResult(name: "ok", criterion: "SC-002", file: "p.json", seconds: 0.0004, outcome: .passed),
@@ -54,7 +54,7 @@ import TestSupport
             ]),
             CaseResult(name: "tasks.list latency", criterion: "SC-008", file: "p.json", seconds: 0, outcome: .passed, evidence: [load]),
             CaseResult(name: "op latency", criterion: "SC-008", file: "p.json", seconds: 0,
-                       outcome: .failed([Finding(oracle: "LatencyBudget", message: "p95 250 ms", evidence: [load])])),
+                       outcome: .failed([Finding(oracle: .latencyBudget, message: "p95 250 ms", evidence: [load])])),
         ]
         let suites = [
             SuiteResult(scenarioID: "s\(n)", criterion: "SC-004", title: n, file: "p.json", startedAt: Date(), seconds: 3, cases: sc004),
@@ -112,7 +112,7 @@ import TestSupport
         let passed = try #require(sc004.range(of: "<details class=\"case passed\">"))
         #expect(failed.lowerBound < error.lowerBound && error.lowerBound < passed.lowerBound)
         // The oracle, the message and each kind of evidence are on the page.
-        #expect(sc004.contains("Cross&lt;script&gt;UserRead") && sc004.contains("leak of"))
+        #expect(sc004.contains("CrossUserRead") && sc004.contains("leak of"))
         #expect(sc004.contains("<pre class=\"exchange\">") && sc004.contains("<table class=\"rows\">") && sc004.contains("before:"))
         #expect(html.contains("<td class=\"null\">null</td>"))
     }

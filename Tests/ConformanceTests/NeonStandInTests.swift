@@ -40,7 +40,7 @@ struct NeonStandInTests {
     }
 
     /// A run context over one database, as the runner builds it; nothing in it reaches the network.
-    static func check(_ check: any BuiltInCheck, databaseURL: String, expectNeon: Bool = true) async throws -> [CaseResult] {
+    static func check<C: BuiltInCheck>(_ check: C, databaseURL: String, expectNeon: Bool = true) async throws -> [CaseResult] {
         let db = try await Database.connect(url: databaseURL)
         defer { db.close() }
         var target = Target(authURL: "http://127.0.0.1:9", apiURL: "http://127.0.0.1:9", databaseURL: databaseURL)
@@ -51,7 +51,7 @@ struct NeonStandInTests {
                                           redactor: redactor)
         let context = RunContext(runID: "rneontest", target: target, options: RunOptions(), redactor: redactor, http: http,
                                  identities: provider, betterAuth: provider, database: db, databaseProblem: nil, environment: [:])
-        return await check.run(CheckInput(context: context, scope: ScenarioScope(context: context), parameters: JSONObject()))
+        return await check.run(CheckInput(context: context, scope: ScenarioScope(context: context)), try C.Parameters.defaults())
     }
 
     static func message(_ c: CaseResult?) -> String? {
@@ -102,8 +102,8 @@ struct NeonStandInTests {
         let cluster = try await Self.standIn()
         let cases = try await Self.check(NeonDatabase(), databaseURL: Self.neonURL(cluster))
         #expect(cases.count == 1)
-        #expect(cases.first?.outcome.label == "passed")
-        let details = cases.first?.evidence.map(\.text).joined(separator: "\n") ?? ""
+        #expect(cases.first?.outcome.kind == .passed)
+        let details = cases.first?.evidence.map { $0.text(redactor: Redactor()) }.joined(separator: "\n") ?? ""
         #expect(details.contains("a Neon endpoint (ep-conformance-stand-in-123456)"))
         #expect(details.contains("neon.branch_id = br-test-123"))
         #expect(details.contains("sslmode verify-full, server certificate verified"))
@@ -114,8 +114,8 @@ struct NeonStandInTests {
         let cluster = try await Self.standIn()
         let url = Self.neonURL(cluster, sslmode: "require")
         let cases = try await Self.check(NeonDatabase(), databaseURL: url)
-        #expect(cases.first?.outcome.label == "passed")
-        let details = cases.first?.evidence.map(\.text).joined(separator: "\n") ?? ""
+        #expect(cases.first?.outcome.kind == .passed)
+        let details = cases.first?.evidence.map { $0.text(redactor: Redactor()) }.joined(separator: "\n") ?? ""
         #expect(details.contains("server certificate NOT verified (sslmode require"))
     }
 
@@ -139,7 +139,7 @@ struct NeonStandInTests {
         let cluster = try await Self.plain()
         let cases = try await Self.check(NeonDatabase(), databaseURL: cluster.url(sslmode: "disable"), expectNeon: false)
         guard case .skipped(let reason)? = cases.first?.outcome else {
-            Issue.record("expected a skip, got \(cases.first?.outcome.label ?? "nothing")")
+            Issue.record("expected a skip, got \(cases.first?.outcome.kind.rawValue ?? "nothing")")
             return
         }
         #expect(reason == "the target sets expectNeon: false")
@@ -192,7 +192,7 @@ struct NeonStandInTests {
         let cases = try await Self.check(ForeignPasswordHashes(), databaseURL: cluster.url(sslmode: "disable"))
         #expect(cases.count == 1)
         guard case .failed(let findings)? = cases.first?.outcome else {
-            Issue.record("expected a failure, got \(cases.first?.outcome.label ?? "nothing")")
+            Issue.record("expected a failure, got \(cases.first?.outcome.kind.rawValue ?? "nothing")")
             return
         }
         let messages = findings.map(\.message).sorted()
@@ -200,7 +200,7 @@ struct NeonStandInTests {
             "passwords stored as argon2 in table app_users, column password_hash (1 row(s)): a home-made auth path keeps its own password hashes",
             "passwords stored as bcrypt in table app_users, column password_hash (2 row(s)): a home-made auth path keeps its own password hashes",
         ])
-        let everything = messages.joined() + findings.flatMap(\.evidence).map(\.text).joined()
+        let everything = messages.joined() + findings.flatMap(\.evidence).map { $0.text(redactor: Redactor()) }.joined()
         #expect(!everything.contains(bcrypt) && !everything.contains(argon))
         #expect(everything.contains("not readable by this role, not scanned: secrets_locked"))
     }

@@ -30,7 +30,7 @@ import Testing
         var planted = result
         let leakyText = "password=\(identity.password) token=\(token) Cookie: \(cookie) session=\(session) db=\(stack.databaseURL) secret=\(stack.secret)"
         planted.suites[0].cases.append(CaseResult(name: "planted \(token)", criterion: "SC-000", file: "x", seconds: 0,
-                                                  outcome: .failed([Finding(oracle: "Planted", message: leakyText,
+                                                  outcome: .failed([Finding(oracle: .crossUserRead, message: leakyText,
                                                                             evidence: [Evidence(.exchange, "t \(session)", leakyText)])])))
         planted.notes.append(leakyText)
         let outputs = [JUnitReport.render(planted, redactor: redactor), ResultsJSON.render(planted, redactor: redactor),

@@ -12,8 +12,8 @@ import TestSupport
             CaseResult(name: "ok", criterion: "SC-002", file: "p.json", seconds: 0.0004, outcome: .passed),
             CaseResult(name: "ok", criterion: "SC-002", file: "p.json", seconds: 1.5, outcome: .passed),
             CaseResult(name: "bad \(nasty)", criterion: "SC-004", file: "p.json", seconds: 2,
-                       outcome: .failed([Finding(oracle: "CrossUserRead", message: "leak\n\(nasty)", evidence: [Evidence(.exchange, "t", nasty)])])),
-            CaseResult(name: "err", criterion: "SC-004", file: "p.json", seconds: 0, outcome: .error(kind: "ConnectionError", message: nasty)),
+                       outcome: .failed([Finding(oracle: .crossUserRead, message: "leak\n\(nasty)", evidence: [Evidence(.exchange, "t", nasty)])])),
+            CaseResult(name: "err", criterion: "SC-004", file: "p.json", seconds: 0, outcome: .error(kind: .connectionError, message: nasty)),
             CaseResult(name: "skip", criterion: "SC-006", file: "p.json", seconds: 0, outcome: .skipped("no browser \(nasty)")),
         ]
         let suite = SuiteResult(scenarioID: "s\(nasty)", criterion: "SC-004", title: nasty, file: "p.json", startedAt: Date(), seconds: 3.25, cases: cases)
@@ -40,15 +40,15 @@ import TestSupport
     @Test func exitStatusFollowsTheWorstOutcome() {
         var run = hostileRun()
         #expect(run.exitStatus == 1, "a failure wins over an error")
-        run.suites[0].cases.removeAll { $0.outcome.label == "failed" }
+        run.suites[0].cases.removeAll { $0.outcome.kind == .failed }
         #expect(run.exitStatus == 2)
-        run.suites[0].cases.removeAll { $0.outcome.label == "error" }
+        run.suites[0].cases.removeAll { $0.outcome.kind == .error }
         #expect(run.exitStatus == 0)
     }
 
     @Test func verdictsPerCriterion() {
-        let v = Dictionary(uniqueKeysWithValues: ResultsJSON.verdicts(hostileRun()).map { ($0.criterion, $0.verdict) })
-        #expect(v == ["SC-002": "passed", "SC-004": "failed", "SC-006": "skipped"])
+        let v = Dictionary(uniqueKeysWithValues: hostileRun().verdicts.map { ($0.criterion, $0.verdict) })
+        #expect(v == ["SC-002": .passed, "SC-004": .failed, "SC-006": .skipped])
     }
 
     @Test func resultsJSONParses() throws {

@@ -75,7 +75,7 @@ struct TokenForgeTests {
             + ["session token as bearer"]
         #expect(all.map(\.name) == expected)
         for p in all {
-            #expect(p.oracle == (p.kind == .forgedToken ? "ForgedTokenAccepted" : "UnauthenticatedAccess"))
+            #expect(p.oracle == (p.kind == .forgedToken ? .forgedTokenAccepted : .unauthenticatedAccess))
             // With a secret and a recovered key, nothing needs skipping.
             #expect(ForgeFixture.reason(p) == nil, "\(p.name): \(ForgeFixture.reason(p) ?? "")")
         }
@@ -451,13 +451,13 @@ extension TokenForgeTests {
             scope.users[name] = Identity(logicalName: name, id: id, email: "\(name)-x@rtest.conformance.test", name: name,
                                          password: "Cf-genuine-password-\(name)", signUp: ScriptedIdentities.exchange((200, "{}")))
         }
-        let cases = await IdentityImpostors().run(CheckInput(context: context, scope: scope, parameters: JSONObject()))
+        let cases = await IdentityImpostors().run(CheckInput(context: context, scope: scope), NoParameters())
         return Dictionary(cases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func oracles(_ c: CaseResult?) -> [String] {
         guard case .failed(let fs)? = c?.outcome else { return [] }
-        return fs.map(\.oracle)
+        return fs.map(\.oracle.rawValue)
     }
 
     @Test("an auth server like Better Auth: every impostor attempt passes")
@@ -466,7 +466,7 @@ extension TokenForgeTests {
             signInAnswer: { _, _ in (401, #"{"code":"INVALID_EMAIL_OR_PASSWORD"}"#) },
             signUpAnswer: { _, _ in (422, #"{"code":"USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"}"#) }))
         #expect(cases.count == 3)
-        #expect(cases.values.allSatisfy { $0.outcome.label == "passed" })
+        #expect(cases.values.allSatisfy { $0.outcome.kind == .passed })
         // B (the second user) is the one impersonated; the case variant keeps the domain.
         #expect(cases["sign-in as bob with a wrong password"] != nil)
         #expect(IdentityImpostors.caseVariant("bob-x@rtest.conformance.test") == "BOB-X@rtest.conformance.test")
@@ -484,7 +484,7 @@ extension TokenForgeTests {
     func okWithoutToken() async throws {
         let cases = try await Self.runImpostors(ScriptedIdentities(
             signInAnswer: { _, _ in (200, #"{"error":"invalid credentials"}"#) }, signUpAnswer: { _, _ in (422, "{}") }))
-        #expect(cases["sign-in as bob with a wrong password"]?.outcome.label == "passed")
+        #expect(cases["sign-in as bob with a wrong password"]?.outcome.kind == .passed)
     }
 
     @Test("a second sign-up answered with B's id fails as ImpostorSignUp")
@@ -502,7 +502,7 @@ extension TokenForgeTests {
             signInAnswer: { _, _ in (401, "{}") },
             signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"syntheticid00000000000000000000"}}"#) })
         let ok = try await Self.runImpostors(synthetic)
-        #expect(ok["sign-up again with bob's email"]?.outcome.label == "passed")
+        #expect(ok["sign-up again with bob's email"]?.outcome.kind == .passed)
 
         // The sign-up looked harmless, but B's email now opens with the impostor's password.
         let overwrite = ScriptedIdentities(
@@ -512,6 +512,6 @@ extension TokenForgeTests {
             signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"otherid0000000000000000000000"}}"#) })
         let bad = try await Self.runImpostors(overwrite)
         #expect(Self.oracles(bad["sign-up again with bob's email"]) == ["ImpostorSignUp"])
-        #expect(bad["sign-in as bob with a wrong password"]?.outcome.label == "passed")
+        #expect(bad["sign-in as bob with a wrong password"]?.outcome.kind == .passed)
     }
 }

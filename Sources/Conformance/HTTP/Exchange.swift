@@ -15,27 +15,60 @@ public struct Exchange: Sendable {
     }
     public var bodyText: String { response?.text ?? "" }
 
-    /// A redacted, size-bounded transcript for reports.
-    public func transcript(_ redactor: Redactor, bodyLimit: Int = 2048) -> String {
-        var lines = ["> \(request.method) \(redactor.redact(request.url))"]
-        for h in request.headers { lines.append("> \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
+    /// An exchange as reports show it: every part redacted, bodies bounded.
+    public struct Shown: Sendable {
+        public var requestLine: String
+        public var requestHeaders: [String]
+        public var requestBody: String?
+        /// "200  (12.3 ms)"; nil when no answer came.
+        public var status: String?
+        public var responseHeaders: [String]
+        public var responseBody: String?
+        /// The transport error, when there was no answer.
+        public var fault: String?
+    }
+
+    public func shown(_ redactor: Redactor, bodyLimit: Int = 2048) -> Shown {
+        var out = Shown(requestLine: "\(request.method) \(redactor.redact(request.url))",
+                        requestHeaders: request.headers.map { "\($0.name): \(redactor.redactHeader(name: $0.name, value: $0.value))" },
+                        status: nil, responseHeaders: [])
         if let body = request.body, !body.isEmpty {
-            lines.append(">")
             let text = String(decoding: body, as: UTF8.self)
-            lines.append(Self.clip(redactor.redact(Self.prefix(text, bodyLimit)), bodyLimit, total: text.count).split(separator: "\n").map { "> " + $0 }.joined(separator: "\n"))
+            out.requestBody = Self.clip(redactor.redact(Self.prefix(text, bodyLimit)), bodyLimit, total: text.count)
         }
         if let r = response {
-            lines.append("< \(r.status)  (\(String(format: "%.1f", seconds * 1000)) ms)")
-            for h in r.headers { lines.append("< \(h.name): \(redactor.redactHeader(name: h.name, value: h.value))") }
+            out.status = "\(r.status)  (\(String(format: "%.1f", seconds * 1000)) ms)"
+            out.responseHeaders = r.headers.map { "\($0.name): \(redactor.redactHeader(name: $0.name, value: $0.value))" }
             if !r.body.isEmpty {
-                lines.append("<")
                 let raw = r.text
                 var text = redactor.redact(Self.prefix(raw, bodyLimit))
                 if r.bodyTruncated { text += "\n… (body cut at the size limit)" }
-                lines.append(Self.clip(text, bodyLimit, total: raw.count))
+                out.responseBody = Self.clip(text, bodyLimit, total: raw.count)
             }
         } else if let e = transportError {
-            lines.append("! \(redactor.redact(e.description))")
+            out.fault = redactor.redact(e.description)
+        }
+        return out
+    }
+
+    /// A redacted, size-bounded transcript for text reports: `> ` request, `< ` response, `! ` a
+    /// transport error.
+    public func transcript(_ redactor: Redactor, bodyLimit: Int = 2048) -> String {
+        let s = shown(redactor, bodyLimit: bodyLimit)
+        var lines = ["> " + s.requestLine] + s.requestHeaders.map { "> " + $0 }
+        if let body = s.requestBody {
+            lines.append(">")
+            lines.append(body.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
+        }
+        if let status = s.status {
+            lines.append("< " + status)
+            lines += s.responseHeaders.map { "< " + $0 }
+            if let body = s.responseBody {
+                lines.append("<")
+                lines.append(body)
+            }
+        } else if let fault = s.fault {
+            lines.append("! " + fault)
         }
         return lines.joined(separator: "\n")
     }

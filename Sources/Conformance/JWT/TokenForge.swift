@@ -56,7 +56,7 @@ public struct TokenForge: Sendable {
             return t
         }
 
-        public var oracle: String { kind == .forgedToken ? "ForgedTokenAccepted" : "UnauthenticatedAccess" }
+        public var oracle: Oracle { kind == .forgedToken ? .forgedTokenAccepted : .unauthenticatedAccess }
     }
 
     /// What the forge works from.

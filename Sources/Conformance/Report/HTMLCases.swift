@@ -2,13 +2,13 @@
 /// errors come first and open (`<details open>`): a judge sees the proof without a click; passed
 /// and skipped cases are one collapsed line each, their evidence a click away.
 extension HTMLReport {
-    func criterionSection(_ criterion: String, verdict: String, run: RunResult, anchor: String) -> String {
+    func criterionSection(_ criterion: String, verdict: CriterionVerdict.Verdict, run: RunResult, anchor: String) -> String {
         let cases = run.allCases.filter { $0.criterion == criterion }
-        var h = "<section class=\"criterion \(HTMLText.escape(verdict))\" id=\"\(anchor)\">\n"
-        h += "<div class=\"crit-head\"><h2>\(t(criterion))</h2>\(Self.badge(verdict))<span class=\"sub\">\(cases.count) case(s): \(Self.tally(cases))</span></div>\n"
-        if let meaning = HTMLCriteria.pack[criterion] {
-            h += "<p class=\"demands\">\(HTMLText.escape(meaning.demands))</p>\n"
-            h += "<p class=\"sub\">How it is checked: \(HTMLText.escape(meaning.checkedBy))</p>\n"
+        var h = "<section class=\"criterion \(Self.cssClass(verdict.rawValue))\" id=\"\(anchor)\">\n"
+        h += "<div class=\"crit-head\"><h2>\(t(criterion))</h2>\(Self.badge(verdict.rawValue))<span class=\"sub\">\(cases.count) case(s): \(Self.tally(cases))</span></div>\n"
+        if let meaning = run.criteria[criterion] {
+            h += "<p class=\"demands\">\(t(meaning.demands))</p>\n"
+            if let how = meaning.checkedBy { h += "<p class=\"sub\">How it is checked: \(t(how))</p>\n" }
         }
         h += charts(cases)
         // A suite normally judges one criterion; a case filed under another still shows here.
@@ -21,7 +21,7 @@ extension HTMLReport {
         return h + "</section>\n"
     }
 
-    static func bad(_ cases: [CaseResult]) -> Bool { cases.contains { $0.outcome.label == "failed" || $0.outcome.label == "error" } }
+    static func bad(_ cases: [CaseResult]) -> Bool { cases.contains { $0.outcome.kind == .failed || $0.outcome.kind == .error } }
 
     /// One chart per distinct set of latency figures of the criterion: the load phase attaches
     /// the same figures to each of its cases, and one chart says it all.
@@ -45,9 +45,9 @@ extension HTMLReport {
     func scenario(_ suite: SuiteResult, _ cases: [CaseResult]) -> String {
         var h = "<div class=\"scenario\">\n<div class=\"scenario-head\"><h3>\(t(suite.title))</h3>"
         h += "<span class=\"sub mono\">\(t(suite.scenarioID)) · \(t(suite.file)) · \(Self.duration(suite.seconds))</span></div>\n"
-        let order = ["failed", "error", "skipped", "passed"]
+        let order: [Outcome.Kind] = [.failed, .error, .notJudged, .skipped, .passed]
         let sorted = cases.enumerated().sorted { a, b in
-            let ra = order.firstIndex(of: a.element.outcome.label) ?? 0, rb = order.firstIndex(of: b.element.outcome.label) ?? 0
+            let ra = order.firstIndex(of: a.element.outcome.kind) ?? 0, rb = order.firstIndex(of: b.element.outcome.kind) ?? 0
             return ra != rb ? ra < rb : a.offset < b.offset
         }
         for (_, c) in sorted { h += caseBlock(c) }
@@ -55,26 +55,27 @@ extension HTMLReport {
     }
 
     func caseBlock(_ c: CaseResult) -> String {
-        let label = c.outcome.label
+        let label = c.outcome.kind.rawValue
+        let css = Self.cssClass(label)
         var line = "\(Self.badge(label)) <span class=\"name\">\(t(c.name))</span>"
         if c.seconds > 0 { line += "<span class=\"time\">\(Self.duration(c.seconds))</span>" }
         var body = ""
         switch c.outcome {
         case .failed(let findings):
-            for f in findings { body += finding(f.oracle, f.message, f.evidence) }
+            for f in findings { body += finding(f.oracle.rawValue, f.message, f.evidence) }
             if !c.evidence.isEmpty { body += "<div class=\"finding\"><div class=\"sub\">Also recorded with the case</div>\(evidenceList(c.evidence))</div>" }
         case .error(let kind, let message):
-            body += finding(kind, message, c.evidence)
-        case .skipped(let reason):
+            body += finding(kind.rawValue, message, c.evidence)
+        case .skipped(let reason), .notJudged(let reason):
             line += " <span class=\"why\">— \(t(reason))</span>"
             body += evidenceList(c.evidence)
         case .passed:
             body += evidenceList(c.evidence)
         }
         // A case with nothing more to show is a plain line: an empty disclosure would mislead.
-        guard !body.isEmpty else { return "<div class=\"case \(label)\"><div class=\"line\">\(line)</div></div>\n" }
-        let open = label == "failed" || label == "error" ? " open=\"\"" : ""
-        return "<details class=\"case \(label)\"\(open)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
+        guard !body.isEmpty else { return "<div class=\"case \(css)\"><div class=\"line\">\(line)</div></div>\n" }
+        let open = Self.bad([c]) ? " open=\"\"" : ""
+        return "<details class=\"case \(css)\"\(open)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
     }
 
     /// The oracle that fired (the failure type, or the kind of infrastructure error), its

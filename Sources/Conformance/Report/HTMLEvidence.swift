@@ -12,48 +12,43 @@ extension HTMLReport {
     static let kindLabels: [Evidence.Kind: String] = [.exchange: "HTTP", .rows: "database", .note: "note", .figures: "figures"]
 
     func evidence(_ e: Evidence) -> String {
+        let title = redactor.redact(e.title)
+        if let ex = e.exchange {
+            return "<div class=\"ev\"><div class=\"ev-head\"><span class=\"kind exchange\">HTTP</span>\(HTMLText.escape(title))</div>\(exchange(ex))</div>\n"
+        }
         // Redact before cutting: a cut through a secret would leave a part the redactor cannot match.
-        var text = redactor.redact(e.text)
+        var text = redactor.redact(e.body)
         if text.count > Self.evidenceLimit {
             text = String(text.prefix(Self.evidenceLimit)) + "\n… (\(text.count - Self.evidenceLimit) more characters in results.json)"
         }
-        let image = e.kind == .note ? screenshot(text, title: redactor.redact(e.title)) : nil
+        let image = e.kind == .note ? screenshot(text, title: title) : nil
         let kind = image == nil ? e.kind.rawValue : "screenshot"
         let label = image == nil ? Self.kindLabels[e.kind] ?? kind : kind
-        var h = "<div class=\"ev\"><div class=\"ev-head\"><span class=\"kind \(kind)\">\(label)</span>\(t(e.title))</div>"
+        var h = "<div class=\"ev\"><div class=\"ev-head\"><span class=\"kind \(kind)\">\(label)</span>\(HTMLText.escape(title))</div>"
         switch e.kind {
-        case .exchange: h += exchange(text)
+        case .exchange, .figures: h += "<pre>\(HTMLText.escape(text))</pre>"
         case .rows: h += rows(text)
-        case .figures: h += "<pre>\(HTMLText.escape(text))</pre>"
         case .note: h += image ?? "<p class=\"note-text\">\(HTMLText.escape(text))</p>"
         }
         return h + "</div>\n"
     }
 
-    /// `Exchange.transcript` lines: `> ` request, `< status`, `< ` headers, a bare `<` before the
-    /// body (which is not prefixed, so everything after it is body whatever it starts with),
-    /// `! ` a transport error.
-    func exchange(_ text: String) -> String {
-        var out = "<pre class=\"exchange\">"
-        var inBody = false, sawStatus = false
-        // "\r\n" is one Character in Swift: split on it too, or a CRLF transcript is one line.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let escaped = HTMLText.escape(String(line))
-            var cls: String?
-            if inBody {
-                cls = nil
-            } else if line.hasPrefix(">") {
-                cls = "req"
-            } else if line == "<" {
-                cls = "resp"
-                inBody = true
-            } else if line.hasPrefix("<") {
-                cls = sawStatus ? "resp" : "status"
-                sawStatus = true
-            } else if line.hasPrefix("!") {
-                cls = "fault"
-            }
-            out += cls.map { "<span class=\"\($0)\">\(escaped)</span>\n" } ?? "\(escaped)\n"
+    /// An exchange from its parts, request and response told apart: no transcript is parsed back.
+    func exchange(_ ex: Exchange) -> String {
+        let s = ex.shown(redactor)
+        func span(_ cls: String, _ text: String) -> String { "<span class=\"\(cls)\">\(HTMLText.escape(text))</span>\n" }
+        var out = "<pre class=\"exchange\">" + span("req", "> " + s.requestLine)
+        for h in s.requestHeaders { out += span("req", "> " + h) }
+        if let body = s.requestBody {
+            out += span("req", ">")
+            for line in body.split(separator: "\n", omittingEmptySubsequences: false) { out += span("req", "> " + line) }
+        }
+        if let status = s.status {
+            out += span("status", "< " + status)
+            for h in s.responseHeaders { out += span("resp", "< " + h) }
+            if let body = s.responseBody { out += span("resp", "<") + HTMLText.escape(body) + "\n" }
+        } else if let fault = s.fault {
+            out += span("fault", "! " + fault)
         }
         return out + "</pre>"
     }

@@ -22,7 +22,7 @@ public struct HTMLReport: Sendable {
     func t(_ s: String) -> String { HTMLText.escape(redactor.redact(s)) }
 
     func page(_ run: RunResult) -> String {
-        let verdicts = ResultsJSON.verdicts(run)
+        let verdicts = run.verdicts
         let anchors = Self.anchors(verdicts.map(\.criterion))
         var h = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         // Belt and braces: even if some text escaped the escaper, the page may run no script and
@@ -46,24 +46,26 @@ public struct HTMLReport: Sendable {
 
     // MARK: header
 
-    func header(_ run: RunResult, verdicts: [(criterion: String, verdict: String, cases: Int)], anchors: [String: String]) -> String {
+    func header(_ run: RunResult, verdicts: [CriterionVerdict], anchors: [String: String]) -> String {
         let status = run.exitStatus
         let kind = status == 0 ? "passed" : status == 1 ? "failed" : "error"
         var h = "<header class=\"run\">\n<div class=\"kicker\">Conformance report</div>\n<h1>Run <span class=\"mono\">\(t(run.runID))</span></h1>\n"
         h += "<div class=\"banner \(kind)\"><strong>\(Self.statusWord(status))</strong> — exit status \(status): \(HTMLCriteria.exitMeaning(status))."
-        for label in ["failed", "error"] {
-            let ids = verdicts.filter { $0.verdict == label }.map(\.criterion)
+        for (verdict, words) in [(CriterionVerdict.Verdict.failed, "Failed"), (.error, "Not established (errors)"), (.notJudged, "Not judged")] {
+            let ids = verdicts.filter { $0.verdict == verdict }.map(\.criterion)
             guard !ids.isEmpty else { continue }
             let links = ids.map { "<a href=\"#\(anchors[$0] ?? "")\">\(t($0))</a>" }.joined(separator: ", ")
-            h += " <br/>\(label == "failed" ? "Failed" : "Not judged (errors)"): \(links)"
+            h += " <br/>\(words): \(links)"
         }
         // Errors inside a criterion that also failed change no verdict, but the run was not
         // carried out in full, and the reader must know before trusting what passed.
-        let errors = run.count("error")
+        let errors = run.count(.error)
         if errors > 0 { h += " <br/>\(errors) case(s) could not be carried out: they are marked error below." }
         h += "</div>\n<div class=\"counts\">"
-        for (label, noun) in [("passed", "passed"), ("failed", "failed"), ("error", "errors"), ("skipped", "skipped")] {
-            h += "<div class=\"count \(label)\"><b>\(run.count(label))</b>\(noun)</div>"
+        let counts = CaseCounts(run.allCases)
+        for (kind, noun) in [(Outcome.Kind.passed, "passed"), (.failed, "failed"), (.error, "errors"), (.skipped, "skipped"), (.notJudged, "not judged")]
+        where kind != .notJudged || counts[kind] > 0 {
+            h += "<div class=\"count \(Self.cssClass(kind.rawValue))\"><b>\(counts[kind])</b>\(noun)</div>"
         }
         h += "</div>\n<table class=\"meta\">\n"
         h += "<tr><th>Started</th><td>\(Self.time(run.startedAt))</td></tr>\n"
@@ -75,18 +77,18 @@ public struct HTMLReport: Sendable {
         return h + "</table>\n</header>\n"
     }
 
-    func verdictTable(_ verdicts: [(criterion: String, verdict: String, cases: Int)], run: RunResult, anchors: [String: String]) -> String {
+    func verdictTable(_ verdicts: [CriterionVerdict], run: RunResult, anchors: [String: String]) -> String {
         var h = "<section class=\"verdicts\">\n<h2>Verdict per criterion</h2>\n<table class=\"verdicts\">\n"
         h += "<tr><th>Criterion</th><th>Verdict</th><th>What it demands</th><th>Cases</th></tr>\n"
         for v in verdicts {
             let cases = run.allCases.filter { $0.criterion == v.criterion }
-            let demands = HTMLCriteria.pack[v.criterion]?.demands
+            let demands = run.criteria[v.criterion]?.demands
                 ?? run.suites.first { $0.criterion == v.criterion }.map(\.title) ?? ""
-            h += "<tr class=\"\(v.verdict)\"><td class=\"id\"><a href=\"#\(anchors[v.criterion] ?? "")\">\(t(v.criterion))</a></td>"
-            h += "<td>\(Self.badge(v.verdict))</td><td>\(t(demands))</td><td class=\"n\">\(Self.tally(cases))</td></tr>\n"
+            h += "<tr class=\"\(Self.cssClass(v.verdict.rawValue))\"><td class=\"id\"><a href=\"#\(anchors[v.criterion] ?? "")\">\(t(v.criterion))</a></td>"
+            h += "<td>\(Self.badge(v.verdict.rawValue))</td><td>\(t(demands))</td><td class=\"n\">\(Self.tally(cases))</td></tr>\n"
         }
         h += "</table>\n<dl class=\"legend\">"
-        for (label, meaning) in HTMLCriteria.verdicts { h += "<dt>\(Self.badge(label))</dt><dd>\(HTMLText.escape(meaning))</dd>" }
+        for verdict in CriterionVerdict.Verdict.allCases { h += "<dt>\(Self.badge(verdict.rawValue))</dt><dd>\(HTMLText.escape(verdict.plainWords))</dd>" }
         return h + "</dl>\n</section>\n"
     }
 
@@ -105,14 +107,17 @@ public struct HTMLReport: Sendable {
     }
 
     static func badge(_ label: String) -> String {
-        "<span class=\"badge \(HTMLText.escape(label))\">\(HTMLText.escape(label))</span>"
+        "<span class=\"badge \(cssClass(label))\">\(HTMLText.escape(label))</span>"
     }
+
+    /// "not judged" as a class name.
+    static func cssClass(_ label: String) -> String { label.replacingOccurrences(of: " ", with: "-") }
 
     /// "1 passed · 2 failed": only the outcomes that occur.
     static func tally(_ cases: [CaseResult]) -> String {
-        let parts = ["failed", "error", "skipped", "passed"].compactMap { label -> String? in
-            let n = cases.filter { $0.outcome.label == label }.count
-            return n == 0 ? nil : "\(n) \(label)"
+        let counts = CaseCounts(cases)
+        let parts = [Outcome.Kind.failed, .error, .notJudged, .skipped, .passed].compactMap { kind -> String? in
+            counts[kind] == 0 ? nil : "\(counts[kind]) \(kind.rawValue)"
         }
         return parts.isEmpty ? "no cases" : parts.joined(separator: " · ")
     }

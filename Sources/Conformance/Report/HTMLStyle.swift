@@ -34,7 +34,7 @@ enum HTMLStyle {
     .count { border: 1px solid var(--line); border-radius: 8px; padding: 6px 14px; min-width: 96px; }
     .count b { display: block; font-size: 22px; line-height: 1.2; }
     .count.passed b { color: var(--pass); } .count.failed b { color: var(--fail); }
-    .count.error b { color: var(--err); } .count.skipped b { color: var(--skip); }
+    .count.error b { color: var(--err); } .count.skipped b, .count.not-judged b { color: var(--skip); }
     table.meta { border-collapse: collapse; font-size: 14px; }
     table.meta th { text-align: left; font-weight: 600; color: var(--muted); padding: 2px 18px 2px 0; vertical-align: top; white-space: nowrap; }
     table.meta td { padding: 2px 0; overflow-wrap: anywhere; }
@@ -44,7 +44,7 @@ enum HTMLStyle {
     .badge.passed { color: var(--pass); background: var(--pass-bg); }
     .badge.failed { color: #fff; background: var(--fail); }
     .badge.error { color: #fff; background: var(--err); }
-    .badge.skipped { color: var(--skip); background: var(--skip-bg); }
+    .badge.skipped, .badge.not-judged { color: var(--skip); background: var(--skip-bg); border: 1px dashed var(--skip); }
 
     table.verdicts { width: 100%; border-collapse: collapse; margin-top: 8px; }
     table.verdicts th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
@@ -79,7 +79,7 @@ enum HTMLStyle {
     .case .why { color: var(--muted); }
     .case.failed { border-color: var(--fail); border-left-width: 4px; }
     .case.error { border-color: var(--err); border-left-width: 4px; }
-    .case.passed, .case.skipped { border: 0; border-bottom: 1px solid #eaeef2; border-radius: 0; margin: 0; }
+    .case.passed, .case.skipped, .case.not-judged { border: 0; border-bottom: 1px solid #eaeef2; border-radius: 0; margin: 0; }
     .case.passed > summary, .case.skipped > summary, .case.passed > .line, .case.skipped > .line { padding-top: 4px; padding-bottom: 4px; }
     .case.passed .name, .case.skipped .name { font-weight: 400; }
     .body { padding: 2px 14px 12px 26px; }

@@ -7,9 +7,9 @@ public enum JUnitReport {
     public static func render(_ run: RunResult, redactor: Redactor) -> String {
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         let all = run.allCases
-        x += "<testsuites name=\"conformance\" tests=\"\(all.count)\" failures=\(q(run.count("failed"))) errors=\(q(run.count("error"))) skipped=\(q(run.count("skipped"))) time=\(q(seconds(run.seconds))) timestamp=\(q(timestamp(run.startedAt)))>\n"
+        x += "<testsuites name=\"conformance\" tests=\"\(all.count)\" failures=\(q(run.count(.failed))) errors=\(q(run.count(.error))) skipped=\(q(run.count(.skipped) + run.count(.notJudged))) time=\(q(seconds(run.seconds))) timestamp=\(q(timestamp(run.startedAt)))>\n"
         for (i, suite) in run.suites.enumerated() {
-            x += "  <testsuite name=\(q(suite.scenarioID, redactor)) tests=\"\(suite.cases.count)\" failures=\(q(suite.count("failed"))) errors=\(q(suite.count("error"))) skipped=\(q(suite.count("skipped"))) time=\(q(seconds(suite.seconds))) timestamp=\(q(timestamp(suite.startedAt))) id=\"\(i)\" hostname=\"localhost\" package=\(q(suite.criterion, redactor))>\n"
+            x += "  <testsuite name=\(q(suite.scenarioID, redactor)) tests=\"\(suite.cases.count)\" failures=\(q(suite.count(.failed))) errors=\(q(suite.count(.error))) skipped=\(q(suite.count(.skipped) + suite.count(.notJudged))) time=\(q(seconds(suite.seconds))) timestamp=\(q(timestamp(suite.startedAt))) id=\"\(i)\" hostname=\"localhost\" package=\(q(suite.criterion, redactor))>\n"
             x += "    <properties>\n"
             x += "      <property name=\"criterion\" value=\(q(suite.criterion, redactor))/>\n"
             x += "      <property name=\"title\" value=\(q(suite.title, redactor))/>\n"
@@ -26,14 +26,17 @@ public enum JUnitReport {
                     x += "/>\n"
                 case .skipped(let reason):
                     x += ">\n      <skipped message=\(q(XMLText.oneLine(reason), redactor))/>\n    </testcase>\n"
+                case .notJudged(let reason):
+                    // JUnit has no "inconclusive": a skip that says so, never a pass.
+                    x += ">\n      <skipped type=\"NotJudged\" message=\(q(XMLText.oneLine("not judged: " + reason), redactor))/>\n    </testcase>\n"
                 case .error(let kind, let message):
-                    x += ">\n      <error message=\(q(XMLText.oneLine(message), redactor)) type=\(q(kind, redactor))>\(body(message, c.evidence, redactor))</error>\n    </testcase>\n"
+                    x += ">\n      <error message=\(q(XMLText.oneLine(message), redactor)) type=\(q(kind.rawValue))>\(body(message, c.evidence, redactor))</error>\n    </testcase>\n"
                 case .failed(let findings):
                     let first = findings.first
-                    let message = findings.count == 1 ? (first?.message ?? "") : findings.map { "[\($0.oracle)] \($0.message)" }.joined(separator: " | ")
-                    let text = findings.map { f in "[\(f.oracle)] \(f.message)" }.joined(separator: "\n")
+                    let message = findings.count == 1 ? (first?.message ?? "") : findings.map { "[\($0.oracle.rawValue)] \($0.message)" }.joined(separator: " | ")
+                    let text = findings.map { f in "[\(f.oracle.rawValue)] \(f.message)" }.joined(separator: "\n")
                     let evidence = findings.flatMap(\.evidence)
-                    x += ">\n      <failure message=\(q(XMLText.oneLine(message), redactor)) type=\(q(first?.oracle ?? "Failure", redactor))>\(body(text, evidence.isEmpty ? c.evidence : evidence, redactor))</failure>\n    </testcase>\n"
+                    x += ">\n      <failure message=\(q(XMLText.oneLine(message), redactor)) type=\(q(first?.oracle.rawValue ?? "Failure"))>\(body(text, evidence.isEmpty ? c.evidence : evidence, redactor))</failure>\n    </testcase>\n"
                 }
             }
             x += "  </testsuite>\n"
@@ -43,11 +46,13 @@ public enum JUnitReport {
     }
 
     static func body(_ headline: String, _ evidence: [Evidence], _ redactor: Redactor) -> String {
-        var text = headline
-        for e in evidence.prefix(4) { text += "\n\n--- \(e.title) ---\n\(e.text)" }
+        // Each part redacted whole before the cut: a cut through a secret would leave a part the
+        // redactor cannot recognise.
+        var text = redactor.redact(headline)
+        for e in evidence.prefix(4) { text += "\n\n--- \(redactor.redact(e.title)) ---\n\(e.text(redactor: redactor))" }
         // GitHub check text is capped at 64 KiB; keep bodies to a few KB (full transcripts are in results.json).
         if text.count > 6000 { text = String(text.prefix(6000)) + "\n… (cut; see results.json)" }
-        return XMLText.escape(redactor.redact(text))
+        return XMLText.escape(text)
     }
 
     static func q(_ n: Int) -> String { "\"\(n)\"" }

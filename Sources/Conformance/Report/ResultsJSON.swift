@@ -4,28 +4,23 @@ import Foundation
 public enum ResultsJSON {
     public static func render(_ run: RunResult, redactor: Redactor) -> String {
         func s(_ text: String) -> JSONValue { .string(redactor.redact(text)) }
-        func evidence(_ list: [Evidence]) -> JSONValue {
-            .array(list.map { e in
-                var o = JSONObject([("kind", .string(e.kind.rawValue)), ("title", s(e.title)), ("text", s(e.text))])
-                if let data = e.data { o["data"] = redacted(data, redactor) }
-                return .object(o)
-            })
-        }
         let suites: [JSONValue] = run.suites.map { suite in
             let cases: [JSONValue] = suite.cases.map { c in
-                var o = JSONObject([("name", s(c.name)), ("criterion", s(c.criterion)), ("outcome", .string(c.outcome.label)),
+                var o = JSONObject([("name", s(c.name)), ("criterion", s(c.criterion)), ("outcome", .string(c.outcome.kind.rawValue)),
                                     ("seconds", .number((c.seconds * 1000).rounded() / 1000))])
+                if !c.source.pointer.tokens.isEmpty { o["step"] = s(c.source.pointer.description) }
                 switch c.outcome {
                 case .failed(let fs):
                     o["findings"] = .array(fs.map { f in
-                        .object(JSONObject([("oracle", .string(f.oracle)), ("message", s(f.message)), ("evidence", evidence(f.evidence))]))
+                        .object(JSONObject([("oracle", .string(f.oracle.rawValue)), ("message", s(f.message)),
+                                            ("evidence", evidence(f.evidence, redactor))]))
                     })
                 case .error(let kind, let message):
-                    o["error"] = .object(JSONObject([("kind", .string(kind)), ("message", s(message))]))
-                case .skipped(let reason): o["reason"] = s(reason)
+                    o["error"] = .object(JSONObject([("kind", .string(kind.rawValue)), ("message", s(message))]))
+                case .skipped(let reason), .notJudged(let reason): o["reason"] = s(reason)
                 case .passed: break
                 }
-                if !c.evidence.isEmpty { o["evidence"] = evidence(c.evidence) }
+                if !c.evidence.isEmpty { o["evidence"] = evidence(c.evidence, redactor) }
                 return .object(o)
             }
             return .object(JSONObject([
@@ -48,6 +43,17 @@ public enum ResultsJSON {
         return JSONWriter.pretty(.object(root)) + "\n"
     }
 
+    /// Evidence as data: an exchange as its request and response (headers and bodies redacted,
+    /// bodies bounded), anything else as its text.
+    static func evidence(_ list: [Evidence], _ redactor: Redactor) -> JSONValue {
+        .array(list.map { e in
+            var o = JSONObject([("kind", .string(e.kind.rawValue)), ("title", .string(redactor.redact(e.title))),
+                                ("text", .string(e.text(redactor: redactor)))])
+            if let data = e.data { o["data"] = redacted(data, redactor) }
+            return .object(o)
+        })
+    }
+
     /// Figures carry names too (an operation is named after the target's resource): every string
     /// in them, keys included, goes through the redactor like the text beside them.
     static func redacted(_ value: JSONValue, _ redactor: Redactor) -> JSONValue {
@@ -60,29 +66,11 @@ public enum ResultsJSON {
     }
 
     static func counts(_ cases: [CaseResult]) -> JSONValue {
-        .object(JSONObject(["passed", "failed", "error", "skipped"].map { label in
-            (label, .number(Double(cases.filter { $0.outcome.label == label }.count)))
-        }))
-    }
-
-    /// Per criterion: failed if any case failed, error if any errored, skipped if all skipped.
-    public static func verdicts(_ run: RunResult) -> [(criterion: String, verdict: String, cases: Int)] {
-        var order: [String] = []
-        var byCriterion: [String: [CaseResult]] = [:]
-        for c in run.allCases {
-            if byCriterion[c.criterion] == nil { order.append(c.criterion) }
-            byCriterion[c.criterion, default: []].append(c)
-        }
-        return order.sorted().map { crit in
-            let cs = byCriterion[crit] ?? []
-            let labels = Set(cs.map(\.outcome.label))
-            let verdict = labels.contains("failed") ? "failed" : labels.contains("error") ? "error"
-                : labels == ["skipped"] ? "skipped" : "passed"
-            return (crit, verdict, cs.count)
-        }
+        let counts = CaseCounts(cases)
+        return .object(JSONObject(Outcome.Kind.allCases.map { ($0.rawValue, .number(Double(counts[$0]))) }))
     }
 
     static func criteria(_ run: RunResult) -> JSONValue {
-        .object(JSONObject(verdicts(run).map { ($0.criterion, .string($0.verdict)) }))
+        .object(JSONObject(run.verdicts.map { ($0.criterion, .string($0.verdict.rawValue)) }))
     }
 }

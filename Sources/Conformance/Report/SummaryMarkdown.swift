@@ -3,20 +3,19 @@ public enum SummaryMarkdown {
     public static func render(_ run: RunResult, redactor: Redactor) -> String {
         var md = "# Conformance run \(run.runID)\n\n"
         md += "| criterion | verdict | cases |\n|---|---|---|\n"
-        for v in ResultsJSON.verdicts(run) {
-            let icon = ["passed": "✅ passed", "failed": "❌ failed", "error": "⚠️ error", "skipped": "⏭ skipped"][v.verdict] ?? v.verdict
-            md += "| \(v.criterion) | \(icon) | \(v.cases) |\n"
+        for v in run.verdicts {
+            md += "| \(v.criterion) | \(icon(v.verdict)) \(v.verdict.rawValue) | \(v.cases) |\n"
         }
-        md += "\n\(run.count("passed")) passed, \(run.count("failed")) failed, \(run.count("error")) errors, \(run.count("skipped")) skipped in \(JUnitReport.seconds(run.seconds)) s\n"
-        let bad = run.allCases.filter { $0.outcome.label == "failed" || $0.outcome.label == "error" }
+        md += "\n\(CaseCounts(run.allCases).sentence) in \(JUnitReport.seconds(run.seconds)) s\n"
+        let bad = run.allCases.filter { $0.outcome.kind == .failed || $0.outcome.kind == .error }
         if !bad.isEmpty {
             md += "\n## Failures and errors\n\n"
             for c in bad.prefix(100) {
                 switch c.outcome {
                 case .failed(let fs):
-                    for f in fs { md += "- **\(c.criterion)** \(escape(c.name)) — `\(f.oracle)`: \(escape(f.message))\n" }
+                    for f in fs { md += "- **\(c.criterion)** \(escape(c.name)) — `\(f.oracle.rawValue)`: \(escape(f.message))\n" }
                 case .error(let kind, let message):
-                    md += "- **\(c.criterion)** \(escape(c.name)) — `\(kind)`: \(escape(message))\n"
+                    md += "- **\(c.criterion)** \(escape(c.name)) — `\(kind.rawValue)`: \(escape(message))\n"
                 default: break
                 }
             }
@@ -25,6 +24,16 @@ public enum SummaryMarkdown {
             md += "\n## Notes\n\n" + run.notes.map { "- \(escape($0))\n" }.joined()
         }
         return redactor.redact(md)
+    }
+
+    static func icon(_ v: CriterionVerdict.Verdict) -> String {
+        switch v {
+        case .passed: return "✅"
+        case .failed: return "❌"
+        case .error: return "⚠️"
+        case .skipped: return "⏭"
+        case .notJudged: return "❔"
+        }
     }
 
     static func escape(_ s: String) -> String {

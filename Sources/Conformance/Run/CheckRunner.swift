@@ -3,47 +3,37 @@ struct CheckRunner: Sendable {
     let context: RunContext
 
     func run(_ step: CheckStep, scope: ScenarioScope) async -> StepOutcome {
-        guard let check = BuiltInChecks.all[step.check] else {
-            return StepOutcome(.skipped("check \"\(step.check)\" is not available in this build"))
+        guard let check = CheckRegistry.descriptor(step.check) else {
+            return StepOutcome(.error(kind: .internalError, message: "check \"\(step.check.rawValue)\" has no implementation in this build"))
         }
         // A user without an API token would send its probes with no credentials at all; they
         // would be refused and pass for the wrong reason. Such users are reported and left out.
         var usable = scope
         var cases: [CaseResult] = []
-        for (name, identity) in scope.users where identity.apiToken == nil {
+        for (name, identity) in scope.users.sorted(by: { $0.key < $1.key }) where identity.apiToken == nil {
             usable.users[name] = nil
             let why = identity.tokenProblems.isEmpty ? "" : ": " + identity.tokenProblems.joined(separator: "; ")
-            cases.append(CaseResult(name: "API token of \(name)", criterion: "", file: "", seconds: 0,
-                                    outcome: .failed([Finding(oracle: "TokenMissing",
-                                                              message: context.redactor.redact("no API token could be obtained for \(name)\(why); the check runs without this user")) ])))
+            cases.append(CaseResult(name: "API token of \(name)", seconds: 0,
+                                    outcome: .failed([Finding(oracle: .tokenMissing,
+                                                              message: "no API token could be obtained for \(name)\(why); the check runs without this user")])))
         }
-        cases += await check.run(CheckInput(context: context, scope: usable, parameters: step.parameters))
+        cases += await check.run(CheckInput(context: context, scope: usable), step.parameters)
         var outcome = StepOutcome(.passed)
         outcome.cases = cases
         return outcome
     }
 }
 
-/// What a built-in check receives.
+/// What a built-in check receives besides its parameters.
 public struct CheckInput: Sendable {
     public let context: RunContext
     public let scope: ScenarioScope
-    public let parameters: JSONObject
 
     public var identities: [Identity] { scope.users.values.sorted { $0.logicalName < $1.logicalName } }
 
-    public func resource() -> Resource? {
-        let name = parameters["resource"]?.stringValue ?? "tasks"
-        return context.resource(name)
-    }
+    /// The resource a check's parameters name; the loader has checked that the target maps it.
+    public func resource(_ parameters: some ResourceParameters) -> Resource? { context.resource(parameters.resource) }
 
-    public var denyStatuses: Set<Int> {
-        if let list = parameters["denyWith"]?.arrayValue { return Set(list.compactMap(\.intValue)) }
-        return context.target.denyStatuses
-    }
-}
-
-/// A built-in check: expands into probes and judges each with its own oracle, one test case per probe.
-public protocol BuiltInCheck: Sendable {
-    func run(_ input: CheckInput) async -> [CaseResult]
+    /// The statuses that count as a denial: the check's `denyWith`, else the target's.
+    public func denyStatuses(_ given: [Int]?) -> Set<Int> { given.map(Set.init) ?? context.target.denyStatuses }
 }

@@ -49,5 +49,7 @@ public struct RunOptions: Sendable {
     public var keep = false
     public var verbose = false
     public var reportsDirectory = "reports"
+    /// What each criterion demands, from the pack's `pack.json`, carried into the results.
+    public var criteria: [String: CriterionInfo] = [:]
     public init() {}
 }

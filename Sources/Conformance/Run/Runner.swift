@@ -25,7 +25,7 @@ public struct Runner: Sendable {
 
     public static func newRunID() -> String { "r" + SecureRandom.alphanumeric(9).lowercased() }
 
-    public func run(_ scenarios: [Scenario], runID: String = Runner.newRunID(), progress: @escaping @Sendable (String) -> Void) async throws -> RunResult {
+    public func run(_ scenarios: [Scenario], runID: String = Runner.newRunID(), progress: @escaping @Sendable (RunEvent) -> Void) async throws -> RunResult {
         let started = Date()
         redactor.add(target.secret)
         redactor.add(target.databaseURL.flatMap(DatabaseURL.password(of:)))
@@ -122,11 +122,13 @@ public struct Runner: Sendable {
             context.note("the database connection took \(database?.connection.connectAttempts ?? 0) attempts (compute waking up?)")
         }
 
-        return RunResult(runID: runID, startedAt: started, seconds: Date().timeIntervalSince(started),
-                         target: describe(database: database), suites: suites, notes: context.notes.current)
+        var result = RunResult(runID: runID, startedAt: started, seconds: Date().timeIntervalSince(started),
+                               target: describe(database: database), suites: suites, notes: context.notes.current)
+        result.criteria = options.criteria
+        return result
     }
 
-    func runScenarios(_ scenarios: [Scenario], context: RunContext, progress: @escaping @Sendable (String) -> Void) async -> [SuiteResult] {
+    func runScenarios(_ scenarios: [Scenario], context: RunContext, progress: @escaping @Sendable (RunEvent) -> Void) async -> [SuiteResult] {
         let runner = ScenarioRunner(context: context)
         let jobs = max(1, options.jobs)
         var results: [Int: SuiteResult] = [:]
@@ -138,9 +140,9 @@ public struct Runner: Sendable {
                 let scenario = scenarios[index]
                 next += 1
                 group.addTask {
-                    let suite = await runner.run(scenario) { c in
-                        progress("\(c.outcome.label.uppercased()) \(c.criterion) \(scenario.id) › \(c.name)")
-                    }
+                    progress(.scenarioStarted(id: scenario.id, criterion: scenario.criterion))
+                    let suite = await runner.run(scenario) { c in progress(.caseFinished(scenarioID: scenario.id, c)) }
+                    progress(.scenarioFinished(suite))
                     return (index, suite)
                 }
             }
@@ -171,6 +173,6 @@ public struct Runner: Sendable {
 extension Scenario {
     /// Scenarios whose figures other traffic would distort.
     var runsAlone: Bool {
-        steps.contains { if case .check(let c) = $0.kind { return c.check == "load" }; return false }
+        steps.contains { if case .check(let c) = $0.kind { return c.check.runsAlone }; return false }
     }
 }

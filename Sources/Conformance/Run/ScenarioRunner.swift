@@ -63,7 +63,7 @@ public struct ScenarioRunner: Sendable {
                 } catch let m as ScenarioScope.Missing {
                     result = StepOutcome(.skipped("${\(m.name)} has no value: the step that should have set it did not succeed"))
                 } catch {
-                    result = StepOutcome(.error(kind: "InternalError", message: context.redactor.redact("\(error)")))
+                    result = StepOutcome(.error(kind: .internalError, message: context.redactor.redact("\(error)")))
                 }
             }
             if case .passed = result.outcome {
@@ -75,7 +75,7 @@ public struct ScenarioRunner: Sendable {
                     else { missing.append("\(c.variable) = \(c.path)") }
                 }
                 if !missing.isEmpty {
-                    result.outcome = .failed([Finding(oracle: "CaptureMissing",
+                    result.outcome = .failed([Finding(oracle: .captureMissing,
                                                       message: "nothing to capture at \(missing.joined(separator: ", ")) in the answer",
                                                       evidence: result.evidence)])
                 }
@@ -100,16 +100,12 @@ public struct ScenarioRunner: Sendable {
 
     func identityOutcome(_ step: Step, user: String, problem: IdentityError) -> StepOutcome {
         let evidence = problem.exchange.map { [Evidence(.exchange, "sign-up of \(user)", $0.transcript(context.redactor))] } ?? []
-        if problem.unreachable { return StepOutcome(.error(kind: "AuthUnreachable", message: context.redactor.redact(problem.message)), evidence: evidence) }
+        if problem.unreachable { return StepOutcome(.error(kind: .authUnreachable, message: context.redactor.redact(problem.message)), evidence: evidence) }
         if case .signUp = step.kind {
-            return StepOutcome(.failed([Finding(oracle: "SignUpFailed", message: context.redactor.redact(problem.message), evidence: evidence)]))
+            return StepOutcome(.failed([Finding(oracle: .signUpFailed, message: context.redactor.redact(problem.message), evidence: evidence)]))
         }
         return StepOutcome(.skipped("user \(user) could not be created: \(context.redactor.redact(problem.message))"))
     }
-}
-
-extension Outcome {
-    var isPassed: Bool { if case .passed = self { return true }; return false }
 }
 
 extension Step {

@@ -84,8 +84,11 @@ public struct StoredStep: Sendable {
 }
 
 public struct CheckStep: Sendable {
-    public var check: String
-    public var parameters: JSONObject
+    public var check: CheckName
+    /// The `with` object as written, for the plan and the reports.
+    public var given: JSONObject
+    /// The same, decoded into the check's typed parameters with every default filled in.
+    public var parameters: any CheckParameters
 }
 
 /// The logical operations every resource may map to a route.

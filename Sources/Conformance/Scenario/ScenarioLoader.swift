@@ -32,7 +32,7 @@ public enum ScenarioLoader {
     /// `${alice.marker}` is a fresh taint marker owned by alice: a leak of it to anyone else fails.
     static let userFields: Set<String> = ["id", "email", "name", "token", "marker"]
 
-    /// Expands directories to their `*.json` files (sorted), skipping JSON Schema files.
+    /// Expands directories to their `*.json` files (sorted), skipping JSON Schema files and the pack's `pack.json`.
     public static func files(in paths: [String]) throws -> [String] {
         var out: [String] = []
         let fm = FileManager.default
@@ -43,7 +43,7 @@ public enum ScenarioLoader {
             }
             if isDir.boolValue {
                 let items = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }
+                    .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") && ($0 as NSString).lastPathComponent != PackLoader.fileName }
                     .sorted()
                 out += items.map { (path as NSString).appendingPathComponent($0) }
             } else {
@@ -53,11 +53,11 @@ public enum ScenarioLoader {
         return out
     }
 
-    public static func load(paths: [String], catalog: CheckCatalog = .standard) throws -> [Scenario] {
+    public static func load(paths: [String]) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         for file in try files(in: paths) {
-            do { scenarios.append(try load(file: file, catalog: catalog)) }
+            do { scenarios.append(try load(file: file)) }
             catch let e as LoadError { errors.append(e) }
         }
         var seen: [String: String] = [:]
@@ -71,17 +71,17 @@ public enum ScenarioLoader {
         return scenarios
     }
 
-    public static func load(file: String, catalog: CheckCatalog = .standard) throws -> Scenario {
+    public static func load(file: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw LoadError(file: file, location: "-", message: "cannot read the file")
         }
         let value: JSONValue
         do { value = try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)) }
         catch let e as JSONSyntaxError { throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason) }
-        return try parse(JSONNode(value: value, file: file), catalog: catalog)
+        return try parse(JSONNode(value: value, file: file))
     }
 
-    public static func parse(_ root: JSONNode, catalog: CheckCatalog = .standard) throws -> Scenario {
+    public static func parse(_ root: JSONNode) throws -> Scenario {
         _ = try root.object(allowing: scenarioKeys, context: "a scenario")
         let id = try root.required("id", "the scenario's unique id").nonEmptyString()
         let criterionNode = try root.required("criterion", "the criterion it checks, e.g. \"SC-004\"")
@@ -101,7 +101,7 @@ public enum ScenarioLoader {
         for u in users { for f in userFields { defined.insert("\(u).\(f)") } }
         var steps: [Step] = []
         for stepNode in try root.required("steps", "an array of steps").array() {
-            let step = try parseStep(stepNode, users: Set(users), defined: defined, catalog: catalog)
+            let step = try parseStep(stepNode, users: Set(users), defined: defined)
             for c in step.capture { defined.insert(c.variable) }
             steps.append(step)
         }
@@ -116,7 +116,7 @@ public enum ScenarioLoader {
         return Scenario(id: id, criterion: criterion, title: title, tags: tags, users: users, steps: steps, file: root.file)
     }
 
-    static func parseStep(_ node: JSONNode, users: Set<String>, defined: Set<String>, catalog: CheckCatalog) throws -> Step {
+    static func parseStep(_ node: JSONNode, users: Set<String>, defined: Set<String>) throws -> Step {
         guard case .object(let o) = node.value else { throw node.error("expected a step (an object), found \(node.value.typeName)") }
         let kinds = stepKinds.filter { o[$0] != nil }
         guard kinds.count == 1, let kind = kinds.first else {
@@ -182,19 +182,26 @@ public enum ScenarioLoader {
             parsed = .stored(StoredStep(resource: resource, id: id))
             defaultName = "stored \(resource)"
         default: // "check"
-            let name = try kindNode.nonEmptyString()
-            guard let spec = catalog.checks[name] else {
-                let hint = JSONNode.closest(name, in: Set(catalog.checks.keys)).map { "; did you mean \"\($0)\"?" } ?? ""
-                throw kindNode.error("unknown check \"\(name)\"\(hint) (known: \(catalog.checks.keys.sorted().joined(separator: ", ")))")
+            let text = try kindNode.nonEmptyString()
+            let known = CheckName.allCases.map(\.rawValue)
+            guard let name = CheckName(rawValue: text), let check = CheckRegistry.descriptor(name) else {
+                let hint = JSONNode.closest(text, in: Set(known)).map { "; did you mean \"\($0)\"?" } ?? ""
+                throw kindNode.error("unknown check \"\(text)\"\(hint) (known: \(known.sorted().joined(separator: ", ")))")
             }
-            var params = JSONObject()
+            var given = JSONObject()
+            var withPointer = node.pointer / "with"
             if let withNode = node.optional("with") {
-                params = try withNode.object(allowing: Set(spec.parameters.keys), context: "the parameters of check \"\(name)\"")
+                withPointer = withNode.pointer
+                given = try withNode.object(allowing: Set(check.specs.map(\.name)), context: "the parameters of check \"\(text)\"")
                 for (key, child) in try withNode.entries() {
-                    if let problem = spec.parameters[key]?.problem(with: child.value) { throw child.error(problem) }
+                    if let problem = check.specs.first(where: { $0.name == key })?.problem(with: child.value) { throw child.error(problem) }
                 }
             }
-            parsed = .check(CheckStep(check: name, parameters: params))
+            let parameters: any CheckParameters
+            do { parameters = try check.decode(given, withPointer) }
+            catch let problem as JSONDecodingProblem { throw LoadError(file: node.file, pointer: problem.pointer, message: problem.message) }
+            parsed = .check(CheckStep(check: name, given: given, parameters: parameters))
+            let spec = check
             defaultName = spec.title
         }
 

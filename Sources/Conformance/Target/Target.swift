@@ -107,6 +107,8 @@ public struct Resource: Sendable {
     public var objectPath: JSONPath?
     public var listPath: JSONPath?
     public var routes: [Operation: Route]
+    /// Operations the target declares the app does not have (`"toggle": null`).
+    public var absentOperations: Set<Operation> = []
     /// When toggling is "send the flag's opposite" rather than a bodiless call, the logical flag.
     public var toggleSends: String?
     public var completedField = "completed"

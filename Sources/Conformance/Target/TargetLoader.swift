@@ -90,7 +90,7 @@ public struct TargetLoader: Sendable {
         if let v = api?.optional("openapi") { t.openAPIPath = v.value == .null ? nil : try v.string() }
         if let v = api?.optional("publicRoutes") { t.publicRoutes = try v.stringArray() }
         if let v = root.optional("denyWith") {
-            if let p = CheckCatalog.Parameter.statuses.problem(with: v.value) { throw v.error(p) }
+            if let p = ParameterSpec.denyWith.problem(with: v.value) { throw v.error(p) }
             t.denyStatuses = Set(try v.array().map { try $0.int() })
         }
         if let v = root.optional("requestTimeout") { t.requestTimeout = try v.number(min: 0.1) }
@@ -120,9 +120,16 @@ public struct TargetLoader: Sendable {
         guard let table else { throw node.error("missing \"table\": the table that stores \(name)") }
         guard let owner else { throw node.error("missing \"owner\": the column holding the owner's user id") }
         var routes = base?.routes ?? [:]
+        var absent = Set<Operation>()
         if let rn = node.optional("routes") {
             _ = try rn.object(allowing: Set(Operation.allCases.map(\.rawValue)), context: "\"routes\"")
             for (key, n) in try rn.entries() {
+                // `null`: the app has no such operation; its probes are skipped with that reason.
+                if n.value == .null, let op = Operation(rawValue: key) {
+                    routes[op] = nil
+                    absent.insert(op)
+                    continue
+                }
                 let text = try n.nonEmptyString()
                 let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
                 guard parts.count == 2, parts[1].hasPrefix("/"),
@@ -135,6 +142,7 @@ public struct TargetLoader: Sendable {
             }
         }
         var r = Resource(name: name, table: table, ownerColumn: owner, routes: routes)
+        r.absentOperations = absent
         if let x = node.optional("schema") { r.schema = try x.nonEmptyString() }
         if let x = node.optional("idColumn") { r.idColumn = try x.nonEmptyString() }
         if let x = node.optional("idType") {

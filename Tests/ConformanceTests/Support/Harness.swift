@@ -31,8 +31,8 @@ enum Harness {
         var out: [String: Set<String>] = [:]
         for c in r.allCases {
             switch c.outcome {
-            case .failed(let fs): for f in fs { out[c.criterion, default: []].insert(f.oracle) }
-            case .error(let kind, _): out[c.criterion, default: []].insert("error:\(kind)")
+            case .failed(let fs): for f in fs { out[c.criterion, default: []].insert(f.oracle.rawValue) }
+            case .error(let kind, _): out[c.criterion, default: []].insert("error:\(kind.rawValue)")
             default: break
             }
         }

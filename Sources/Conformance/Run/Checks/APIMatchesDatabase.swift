@@ -2,16 +2,26 @@
 /// (timestamps included), and a user's list equals that user's rows — no more (a leak), no fewer
 /// (a lost write).
 struct APIMatchesDatabase: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.apiMatchesDatabase
+    static let title = "API lists equal the database"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        static let specs: [ParameterSpec] = [
+            .resource,
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("API = database", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped("API = database", "the target maps no such resource")] }
         guard let user = input.identities.first else { return [kit.skipped("API = database", "the scenario names no user")] }
         guard let db = context.database else { return [kit.noDatabase("API = database")] }
         var cases: [CaseResult] = []
 
         guard let created = await kit.create(resource, as: user), let id = created.id else {
-            return [kit.failed("create \(resource.name) as \(user.logicalName)", 0, "SetupFailed", "the create did not return an object with an id", [])]
+            return [kit.failed("create \(resource.name) as \(user.logicalName)", 0, .setupFailed, "the create did not return an object with an id", [])]
         }
         cases.append(await compare("after create", created.exchange, .create, id: id))
 
@@ -38,20 +48,20 @@ struct APIMatchesDatabase: BuiltInCheck {
             if let e = kit.errored(name, ex) { return e }
             let evidence = kit.evidence(name, ex)
             guard (200..<300).contains(ex.status ?? 0) else {
-                return kit.failed(name, ex.seconds, "SpecMismatch", "\(op.rawValue) answered \(ex.status ?? 0)", [evidence])
+                return kit.failed(name, ex.seconds, .specMismatch, "\(op.rawValue) answered \(ex.status ?? 0)", [evidence])
             }
             guard let api = context.resources.object(in: ex.json, resource)?.objectValue else {
                 if op == .toggle { return kit.skipped(name, "the toggle answered no object to compare") }
-                return kit.failed(name, ex.seconds, "SpecMismatch", "the answer holds no \(resource.name) object", [evidence])
+                return kit.failed(name, ex.seconds, .specMismatch, "the answer holds no \(resource.name) object", [evidence])
             }
             do {
                 guard let row = try await db.row(of: resource, id: id)?.objectValue else {
-                    return kit.failed(name, ex.seconds, "LostWrite", "no row with \(resource.idColumn) = \(id) in \(resource.qualifiedTable)", [evidence])
+                    return kit.failed(name, ex.seconds, .lostWrite, "no row with \(resource.idColumn) = \(id) in \(resource.qualifiedTable)", [evidence])
                 }
                 let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
                                     context.redactor.redact(JSONWriter.pretty(.object(row))))
                 let diffs = FieldComparison.differences(api: api, row: row)
-                if !diffs.isEmpty { return kit.failed(name, ex.seconds, "DatabaseMismatch", diffs.joined(separator: "; "), [evidence, rows]) }
+                if !diffs.isEmpty { return kit.failed(name, ex.seconds, .databaseMismatch, diffs.joined(separator: "; "), [evidence, rows]) }
                 let compared = api.keys.filter { row[$0] != nil }
                 return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", ")), rows])
             } catch {
@@ -66,7 +76,7 @@ struct APIMatchesDatabase: BuiltInCheck {
             guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
             if let e = kit.errored(name, ex) { return e }
             guard let items = context.resources.list(in: ex.json, resource) else {
-                return kit.failed(name, ex.seconds, "SpecMismatch", "the answer holds no list", [kit.evidence(name, ex)])
+                return kit.failed(name, ex.seconds, .specMismatch, "the answer holds no list", [kit.evidence(name, ex)])
             }
             do {
                 let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
@@ -78,7 +88,7 @@ struct APIMatchesDatabase: BuiltInCheck {
                 var parts: [String] = []
                 if !extra.isEmpty { parts.append("the API lists \(extra.count) object(s) that are not \(user.logicalName)'s rows: \(extra.sorted().prefix(5).joined(separator: ", "))") }
                 if !missing.isEmpty { parts.append("\(missing.count) of \(user.logicalName)'s rows are missing from the list: \(missing.sorted().prefix(5).joined(separator: ", "))") }
-                return kit.failed(name, ex.seconds, extra.isEmpty ? "LostWrite" : "CrossUserRead", parts.joined(separator: "; "), [kit.evidence(name, ex)])
+                return kit.failed(name, ex.seconds, extra.isEmpty ? .lostWrite : .crossUserRead, parts.joined(separator: "; "), [kit.evidence(name, ex)])
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
                                   outcome: .database(error, context.redactor))

@@ -1,25 +1,51 @@
-/// The registry of implemented built-in checks, by the name scenarios use.
-enum BuiltInChecks {
-    static let all: [String: any BuiltInCheck] = [
-        "load": LoadPhase(),
-        "tokenLifetime": TokenLifetime(),
-        "frontend": FrontendCheck(),
-        "credentials": CredentialAttacks(),
-        "identity": IdentityImpostors(),
-        "isolation": IsolationMatrix(),
-        "apiMatchesDatabase": APIMatchesDatabase(),
-        "massAssignment": MassAssignment(),
-        "ownership": Ownership(),
-        "concurrency": Concurrency(),
-        "injection": Injection(),
-        "unnamedRoutes": UnnamedRoutes(),
-        "betterAuthProtocol": BetterAuthProtocol(),
-        "betterAuthAccounts": BetterAuthAccounts(),
-        "foreignPasswordHashes": ForeignPasswordHashes(),
-        "jwtSignatures": JWTSignatures(),
-        "customAuthRoutes": CustomAuthRoutes(),
-        "neonDatabase": NeonDatabase(),
-        "betterAuthSchema": BetterAuthSchema(),
-        "rowsInDatabase": RowsInDatabase(),
-    ]
+/// A built-in check: expands into probes and judges each with its oracles, one test case per probe.
+public protocol BuiltInCheck: Sendable {
+    associatedtype Parameters: CheckParameters
+    static var name: CheckName { get }
+    /// The step's name when the scenario gives none.
+    static var title: String { get }
+    init()
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult]
+}
+
+/// One built-in check with its parameters' declaration, its implementation behind a
+/// type-erased seam so that the registry can hold them all.
+public struct CheckDescriptor: Sendable {
+    public let name: CheckName
+    public let title: String
+    public let specs: [ParameterSpec]
+    let decode: @Sendable (JSONObject, JSONPointer) throws -> any CheckParameters
+    let run: @Sendable (CheckInput, any CheckParameters) async -> [CaseResult]
+
+    init<C: BuiltInCheck>(_ check: C) {
+        name = C.name
+        title = C.title
+        specs = C.Parameters.specs
+        decode = { given, pointer in try C.Parameters.decode(given, at: pointer) }
+        run = { input, parameters in
+            // The loader decoded these parameters with this very descriptor.
+            guard let typed = parameters as? C.Parameters else { return [] }
+            return await check.run(input, typed)
+        }
+    }
+}
+
+/// The one registry of built-in checks: the loader validates and decodes with it, the runner
+/// runs with it, docs/checks.md is checked against it.
+public enum CheckRegistry {
+    static let descriptors: [CheckName: CheckDescriptor] = {
+        let all: [CheckDescriptor] = [
+            CheckDescriptor(IsolationMatrix()), CheckDescriptor(CredentialAttacks()), CheckDescriptor(IdentityImpostors()),
+            CheckDescriptor(UnnamedRoutes()), CheckDescriptor(MassAssignment()), CheckDescriptor(Concurrency()),
+            CheckDescriptor(Injection()), CheckDescriptor(Ownership()), CheckDescriptor(APIMatchesDatabase()),
+            CheckDescriptor(BetterAuthProtocol()), CheckDescriptor(BetterAuthAccounts()), CheckDescriptor(ForeignPasswordHashes()),
+            CheckDescriptor(JWTSignatures()), CheckDescriptor(CustomAuthRoutes()), CheckDescriptor(NeonDatabase()),
+            CheckDescriptor(BetterAuthSchema()), CheckDescriptor(RowsInDatabase()), CheckDescriptor(LoadPhase()),
+            CheckDescriptor(TokenLifetime()), CheckDescriptor(FrontendCheck()),
+        ]
+        return Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }()
+
+    /// Every check has a descriptor (a test holds the registry to `CheckName.allCases`).
+    public static func descriptor(_ name: CheckName) -> CheckDescriptor? { descriptors[name] }
 }

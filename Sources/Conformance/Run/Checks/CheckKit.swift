@@ -5,13 +5,13 @@ import Foundation
 struct CheckKit: Sendable {
     let context: RunContext
 
-    func evidence(_ title: String, _ ex: Exchange) -> Evidence { Evidence(.exchange, title, ex.transcript(context.redactor)) }
+    func evidence(_ title: String, _ ex: Exchange) -> Evidence { Evidence(title, ex) }
 
     func passed(_ name: String, _ seconds: Double, _ evidence: [Evidence] = []) -> CaseResult {
         CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .passed, evidence: evidence)
     }
 
-    func failed(_ name: String, _ seconds: Double, _ oracle: String, _ message: String, _ evidence: [Evidence]) -> CaseResult {
+    func failed(_ name: String, _ seconds: Double, _ oracle: Oracle, _ message: String, _ evidence: [Evidence]) -> CaseResult {
         CaseResult(name: name, criterion: "", file: "", seconds: seconds,
                    outcome: .failed([Finding(oracle: oracle, message: context.redactor.redact(message), evidence: evidence)]))
     }
@@ -26,13 +26,13 @@ struct CheckKit: Sendable {
     func noDatabase(_ name: String) -> CaseResult {
         let reason = context.databaseProblem ?? "no database"
         guard context.target.databaseURL != nil else { return skipped(name, reason) }
-        return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: "DatabaseUnreachable", message: reason))
+        return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: .databaseUnreachable, message: reason))
     }
 
     func errored(_ name: String, _ ex: Exchange) -> CaseResult? {
         guard let e = ex.transportError else { return nil }
         return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                          outcome: .error(kind: "ConnectionError", message: context.redactor.redact(e.description)),
+                          outcome: .error(kind: .connectionError, message: context.redactor.redact(e.description)),
                           evidence: [evidence(name, ex)])
     }
 

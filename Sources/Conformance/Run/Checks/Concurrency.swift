@@ -2,13 +2,27 @@
 /// end (a module-level "current user", a wrongly keyed cache) shows up as a leak. Judged by the
 /// taint markers in every answer and by the database audit afterwards.
 struct Concurrency: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.concurrency
+    static let title = "concurrent users"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        let users: Int
+        let rounds: Int
+        static let specs: [ParameterSpec] = [
+            .resource,
+            ParameterSpec("users", .integer(min: 2, max: 64), default: 8, "How many of the scenario's users take part (2–64); fewer if the scenario lists fewer."),
+            ParameterSpec("rounds", .integer(min: 1, max: 100), default: 10, "Rounds per user (1–100)."),
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("concurrency", "the target maps no such resource")] }
-        let users = Array(input.identities.prefix(input.parameters["users"]?.intValue ?? 8))
+        guard let resource = input.resource(parameters) else { return [kit.skipped("concurrency", "the target maps no such resource")] }
+        let users = Array(input.identities.prefix(parameters.users))
         guard users.count >= 2 else { return [kit.skipped("concurrency", "needs at least two users")] }
-        let rounds = input.parameters["rounds"]?.intValue ?? 10
+        let rounds = parameters.rounds
 
         struct Tally: Sendable {
             var requests = 0, errors = 0, leakCount = 0
@@ -63,14 +77,14 @@ struct Concurrency: BuiltInCheck {
         var cases: [CaseResult] = []
         let name = "\(users.count) users interleaving \(tally.requests) requests see only their own data"
         if tally.leakCount > 0 {
-            cases.append(kit.failed(name, seconds, "CrossUserRead",
+            cases.append(kit.failed(name, seconds, .crossUserRead,
                                     "\(tally.leakCount) answer(s) under concurrency held another user's markers: state shared between requests", tally.leaks))
         } else {
             cases.append(kit.passed(name, seconds, [Evidence(.figures, "requests", "\(tally.requests) requests, \(tally.errors) errors")]))
         }
         let errName = "no server errors while \(users.count) users act at once"
         cases.append(tally.errors == 0 ? kit.passed(errName, 0)
-                     : kit.failed(errName, 0, "ServerError", "\(tally.errors) of \(tally.requests) requests failed, answered 5xx, or created nothing", []))
+                     : kit.failed(errName, 0, .serverError, "\(tally.errors) of \(tally.requests) requests failed, answered 5xx, or created nothing", []))
         if context.database == nil {
             cases.append(kit.noDatabase("database audit after the concurrent phase"))
         } else {

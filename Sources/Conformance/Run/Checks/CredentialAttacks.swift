@@ -7,19 +7,31 @@ import Foundation
 /// are authentication failures, not the cross-user denials a target's `denyStatuses` describe).
 /// A forged write that the API refused but the database shows anyway fails as `SilentWrite`.
 struct CredentialAttacks: BuiltInCheck {
+    static let name = CheckName.credentials
+    static let title = "broken and forged credentials"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        let denyWith: [Int]
+        static let specs: [ParameterSpec] = [
+            .resource,
+            ParameterSpec("denyWith", .statuses, default: [401], "Statuses that count as a refusal. Not the target's `denyWith`: these are authentication failures, and SC-003 asks for 401."),
+        ]
+    }
+
     static let operations: [Operation] = [.list, .create, .get, .update, .toggle, .delete]
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
-        guard let resource = input.resource() else {
-            return [kit.skipped("credentials", "the target maps no resource \"\(input.parameters["resource"]?.stringValue ?? "tasks")\"")]
+        guard let resource = input.resource(parameters) else {
+            return [kit.skipped("credentials", "the target maps no resource \"\(parameters.resource)\"")]
         }
         guard var owner = input.identities.first else {
             return [kit.skipped("credentials", "the scenario names no user whose genuine token the forgeries start from")]
         }
         owner = await freshToken(owner, context: input.context)
         let victim = input.identities.dropFirst().first
-        let deny = Set(input.parameters["denyWith"]?.arrayValue?.compactMap(\.intValue) ?? [401])
+        let deny = Set(parameters.denyWith)
         let probes = await ForgeInputs(context: input.context).probes(owner: owner, otherSubject: victim?.id)
         for p in probes { input.context.redactor.add(p.token) }
 
@@ -127,13 +139,13 @@ struct ProbeTarget: Sendable {
             let status = ex.status ?? 0
             if !deny.contains(status) {
                 // Accepted is the probe's own failure; refused with another status is a wrong denial.
-                let oracle = (200..<300).contains(status) ? probe.oracle : "DenialStatus"
+                let oracle: Oracle = (200..<300).contains(status) ? probe.oracle : .denialStatus
                 findings.append(Finding(oracle: oracle, message: context.redactor.redact(refusal(probe, op, status)), evidence: evidence))
             }
             if op.writes, var o = object {
                 if let change = await o.changed(context: context, resource: resource) {
                     if deny.contains(status) {
-                        findings.append(Finding(oracle: "SilentWrite",
+                        findings.append(Finding(oracle: .silentWrite,
                                                 message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
                                                 evidence: evidence + [change]))
                     } else if !findings.isEmpty {

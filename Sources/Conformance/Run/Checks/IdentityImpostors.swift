@@ -6,7 +6,11 @@ import Foundation
 /// session or token that acts as B. Home-made auth often mints a token for any password, or
 /// lets a second sign-up overwrite the first account.
 struct IdentityImpostors: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    typealias Parameters = NoParameters
+    static let name = CheckName.identity
+    static let title = "identity provider refuses impostors"
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
         // B is the second user when there is one: A stays untouched for the other checks.
         guard let victim = input.identities.dropFirst().first ?? input.identities.first else {
@@ -42,7 +46,7 @@ struct ImpostorProbe: Sendable {
         guard issuedCredential(ex) != nil else {
             return kit.passed(name, ex.seconds, [Evidence(.note, "no credential", "answered \(status) but issued no token or session")])
         }
-        return kit.failed(name, ex.seconds, "ImpostorSignIn",
+        return kit.failed(name, ex.seconds, .impostorSignIn,
                           "signing in as \(victim.logicalName) with a wrong password answered \(status) with a token or session",
                           [kit.evidence(name, ex)])
     }
@@ -60,13 +64,13 @@ struct ImpostorProbe: Sendable {
         var evidence = [kit.evidence(name, ex)]
         var seconds = ex.seconds
         if let id = userID(in: ex), id == victim.id {
-            return kit.failed(name, seconds, "ImpostorSignUp", "the sign-up answered \(status) with \(victim.logicalName)'s own user id", evidence)
+            return kit.failed(name, seconds, .impostorSignUp, "the sign-up answered \(status) with \(victim.logicalName)'s own user id", evidence)
         }
         if let credential = issuedCredential(ex) {
             let (owner, check) = await whoseSession(credential, exchange: ex)
             if let check { evidence.append(kit.evidence("whose session the sign-up issued", check)); seconds += check.seconds }
             if owner == victim.id {
-                return kit.failed(name, seconds, "ImpostorSignUp", "the sign-up issued a session that acts as \(victim.logicalName)", evidence)
+                return kit.failed(name, seconds, .impostorSignUp, "the sign-up issued a session that acts as \(victim.logicalName)", evidence)
             }
         }
         // The account may have been overwritten without a session: try the impostor's password.
@@ -75,7 +79,7 @@ struct ImpostorProbe: Sendable {
         evidence.append(kit.evidence("sign-in as \(victim.logicalName) with the impostor's password", signIn))
         if let s = signIn.status, (200..<300).contains(s), issuedCredential(signIn) != nil,
            userID(in: signIn).map({ $0 == victim.id }) ?? true {
-            return kit.failed(name, seconds, "ImpostorSignUp",
+            return kit.failed(name, seconds, .impostorSignUp,
                               "after the second sign-up, \(victim.logicalName)'s email signs in with the impostor's password", evidence)
         }
         return kit.passed(name, seconds, [Evidence(.note, "not \(victim.logicalName)",

@@ -2,6 +2,16 @@
 /// never answer 500, a stored value must come back exactly as sent, and afterwards the user's
 /// rows must be exactly the intended ones.
 struct Injection: BuiltInCheck {
+    static let name = CheckName.injection
+    static let title = "hostile strings"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        static let specs: [ParameterSpec] = [
+            .resource,
+        ]
+    }
+
     static let payloads: [String] = [
         "' OR '1'='1",
         "'; DROP TABLE tasks; --",
@@ -17,17 +27,17 @@ struct Injection: BuiltInCheck {
 
     static let harmlessForDelete: Set<String> = ["\\'; --", "1; SELECT pg_sleep(0)"]
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("injection", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped("injection", "the target maps no such resource")] }
         guard let user = input.identities.first else { return [kit.skipped("injection", "the scenario names no user")] }
         var cases: [CaseResult] = []
 
         // A plain create first: if even that fails, every "refused" hostile create below would
         // pass for the wrong reason.
         guard let plain = await kit.create(resource, as: user), plain.id != nil else {
-            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, "SetupFailed",
+            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, .setupFailed,
                                "a create with ordinary text did not return an object; the injection probes cannot be judged", [])]
         }
 
@@ -41,15 +51,15 @@ struct Injection: BuiltInCheck {
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }
             let status = ex.status ?? 0
-            if status >= 500 { cases.append(kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile string", [kit.evidence(name, ex)])); continue }
+            if status >= 500 { cases.append(kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile string", [kit.evidence(name, ex)])); continue }
             guard (200..<300).contains(status) else {
                 // A validation refusal (too long, bad characters) is a fine answer; anything else is not.
                 if [400, 413, 422].contains(status) { cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])) }
-                else { cases.append(kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile string; expected it stored, or refused as invalid (400/413/422)", [kit.evidence(name, ex)])) }
+                else { cases.append(kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile string; expected it stored, or refused as invalid (400/413/422)", [kit.evidence(name, ex)])) }
                 continue
             }
             guard let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
-                cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the create answered \(status) without an object id", [kit.evidence(name, ex)])); continue
+                cases.append(kit.failed(name, ex.seconds, .specMismatch, "the create answered \(status) without an object id", [kit.evidence(name, ex)])); continue
             }
             context.ledger.record(.create, resource: resource, id: nil, sent: .object(body),
                                   observed: context.resources.object(in: ex.json, resource), owner: user.id)
@@ -60,12 +70,12 @@ struct Injection: BuiltInCheck {
                     continue
                 }
                 guard let row else {
-                    cases.append(kit.failed(name, ex.seconds, "LostWrite", "the create answered \(status) but no row with id \(id) is stored", [kit.evidence(name, ex)]))
+                    cases.append(kit.failed(name, ex.seconds, .lostWrite, "the create answered \(status) but no row with id \(id) is stored", [kit.evidence(name, ex)]))
                     continue
                 }
                 let wrong = resource.textFields.filter { f in row[f] != nil && row[f] != body[f] }
                 if !wrong.isEmpty {
-                    cases.append(kit.failed(name, ex.seconds, "InjectionError", "stored \(wrong.joined(separator: ", ")) differ from what was sent",
+                    cases.append(kit.failed(name, ex.seconds, .injectionError, "stored \(wrong.joined(separator: ", ")) differ from what was sent",
                                             [kit.evidence(name, ex), Evidence(.rows, "stored row", context.redactor.redact(JSONWriter.pretty(row)))]))
                     continue
                 }
@@ -103,7 +113,7 @@ struct Injection: BuiltInCheck {
                 if ids == expected {
                     cases.append(kit.passed(name, 0, [Evidence(.note, "rows", "\(ids.count) row(s) of \(user.logicalName), as intended")]))
                 } else {
-                    cases.append(kit.failed(name, 0, "InjectionError",
+                    cases.append(kit.failed(name, 0, .injectionError,
                                             "\(user.logicalName) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))", []))
                 }
             } catch {
@@ -117,10 +127,10 @@ struct Injection: BuiltInCheck {
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: viewer)
-        if !leaks.isEmpty { return kit.failed(name, ex.seconds, "CrossUserRead", "a hostile value returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]) }
-        if status >= 500 { return kit.failed(name, ex.seconds, "InjectionError", "answered \(status) to a hostile value", [kit.evidence(name, ex)]) }
+        if !leaks.isEmpty { return kit.failed(name, ex.seconds, .crossUserRead, "a hostile value returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]) }
+        if status >= 500 { return kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile value", [kit.evidence(name, ex)]) }
         if !allowSuccess, (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "InjectionError", "a hostile id was accepted with \(status)", [kit.evidence(name, ex)])
+            return kit.failed(name, ex.seconds, .injectionError, "a hostile id was accepted with \(status)", [kit.evidence(name, ex)])
         }
         return kit.passed(name, ex.seconds)
     }

@@ -5,15 +5,31 @@ import Foundation
 /// three oracles: denial (a 2xx on a foreign object fails), taint markers (another user's marker
 /// in any answer is a leak) and the database audit (a silent change shows in the rows).
 struct IsolationMatrix: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.isolation
+    static let title = "cross-user matrix"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        let denyWith: [Int]?
+        let objectsPerUser: Int
+        let operations: [String]
+        static let specs: [ParameterSpec] = [
+            .resource,
+            .denyWith,
+            ParameterSpec("objectsPerUser", .integer(min: 1, max: 10), default: 1, "Objects each user creates (1–10)."),
+            ParameterSpec("operations", .strings, default: ["get", "update", "toggle", "delete"], "Per-object operations to probe. Other names are ignored."),
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
         let context = input.context
-        guard let resource = input.resource() else { return [kit.skipped("isolation", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped("isolation", "the target maps no such resource")] }
         let users = input.identities
         guard users.count >= 2 else { return [kit.skipped("isolation", "the matrix needs at least two users in the scenario")] }
-        let deny = input.denyStatuses
-        let perUser = input.parameters["objectsPerUser"]?.intValue ?? 1
-        let wanted = Set(input.parameters["operations"]?.arrayValue?.compactMap(\.stringValue) ?? ["get", "update", "toggle", "delete"])
+        let deny = input.denyStatuses(parameters.denyWith)
+        let perUser = parameters.objectsPerUser
+        let wanted = Set(parameters.operations)
         let ops: [Operation] = [.get, .update, .toggle, .delete].filter { wanted.contains($0.rawValue) && resource.routes[$0] != nil }
 
         // Phase 1: each owner creates its objects.
@@ -22,7 +38,7 @@ struct IsolationMatrix: BuiltInCheck {
         for owner in users {
             for n in 0..<perUser {
                 guard let created = await kit.create(resource, as: owner), let id = created.id else {
-                    cases.append(kit.failed("\(owner.logicalName) creates \(resource.name) #\(n + 1)", 0, "SetupFailed",
+                    cases.append(kit.failed("\(owner.logicalName) creates \(resource.name) #\(n + 1)", 0, .setupFailed,
                                             "could not create an object as \(owner.logicalName); the matrix cannot run for it",
                                             [])); continue
                 }
@@ -129,7 +145,7 @@ struct ProbeSender: Sendable {
         if let e = kit.errored(name, ex) { return e }
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
         if !leaks.isEmpty {
-            return kit.failed(name, ex.seconds, "CrossUserRead",
+            return kit.failed(name, ex.seconds, .crossUserRead,
                               "the list of \(user.logicalName) holds \(leaks.count) marker(s) of \(Set(leaks.map(\.owner)).count) other user(s)",
                               [kit.evidence(name, ex)])
         }

@@ -2,15 +2,27 @@
 /// create and update bodies. Whatever the API answers, the database must show the row owned by
 /// the caller.
 struct MassAssignment: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.massAssignment
+    static let title = "owner fields in request bodies"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        let ownerFields: [String]
+        static let specs: [ParameterSpec] = [
+            .resource,
+            ParameterSpec("ownerFields", .strings, default: ["user_id", "userId", "owner_id", "owner"], "Body fields set to the victim's id."),
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("mass assignment", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped("mass assignment", "the target maps no such resource")] }
         let users = input.identities
         guard users.count >= 2 else { return [kit.skipped("mass assignment", "needs two users in the scenario")] }
         guard let db = context.database else { return [kit.noDatabase("mass assignment")] }
         let victim = users[0], caller = users[1]
-        let ownerFields = input.parameters["ownerFields"]?.arrayValue?.compactMap(\.stringValue) ?? ["user_id", "userId", "owner_id", "owner"]
+        let ownerFields = parameters.ownerFields
         var cases: [CaseResult] = []
 
         for op in [Operation.create, .update] where resource.routes[op] != nil {
@@ -18,7 +30,7 @@ struct MassAssignment: BuiltInCheck {
             var targetID: String?
             if op == .update {
                 guard let own = await kit.create(resource, as: caller), let id = own.id else {
-                    cases.append(kit.failed(name, 0, "SetupFailed", "could not create an object to update", [])); continue
+                    cases.append(kit.failed(name, 0, .setupFailed, "could not create an object to update", [])); continue
                 }
                 targetID = id
             }
@@ -35,7 +47,7 @@ struct MassAssignment: BuiltInCheck {
             }
             let id = targetID ?? context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText)
             guard let id else {
-                cases.append(kit.failed(name, ex.seconds, "SpecMismatch", "the \(op.rawValue) answered \(status) without an id", [kit.evidence(name, ex)])); continue
+                cases.append(kit.failed(name, ex.seconds, .specMismatch, "the \(op.rawValue) answered \(status) without an id", [kit.evidence(name, ex)])); continue
             }
             // What the caller may legitimately set: the body without the owner fields.
             var sent = body
@@ -49,13 +61,13 @@ struct MassAssignment: BuiltInCheck {
                 let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
                                     context.redactor.redact(row.map(JSONWriter.pretty) ?? "(no row)"))
                 if row == nil {
-                    cases.append(kit.failed(name, ex.seconds, "LostWrite",
+                    cases.append(kit.failed(name, ex.seconds, .lostWrite,
                                             "the \(op.rawValue) answered \(status) but no row with \(resource.idColumn) = \(id) is in \(resource.qualifiedTable)",
                                             [kit.evidence(name, ex)]))
                 } else if owner == caller.id {
                     cases.append(kit.passed(name, ex.seconds, [rows]))
                 } else {
-                    cases.append(kit.failed(name, ex.seconds, "MassAssignment",
+                    cases.append(kit.failed(name, ex.seconds, .massAssignment,
                                             "the row is owned by \(owner == victim.id ? victim.logicalName + " (the id put in the body)" : owner ?? "nobody"), not by the caller \(caller.logicalName)",
                                             [kit.evidence(name, ex), rows]))
                 }

@@ -1,12 +1,16 @@
 /// Every row of every owned table references a user that exists in Better Auth's user table.
 struct Ownership: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    typealias Parameters = NoParameters
+    static let name = CheckName.ownership
+    static let title = "every owned row belongs to an existing user"
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         guard let db = context.database else { return [kit.noDatabase("ownership")] }
         do {
             let tables = try await db.ownedTables(target: context.target)
-            if tables.isEmpty { return [kit.failed("owned tables", 0, "SpecMismatch", "no table references \(context.target.authTables.userTable) and the target names none that exists", [])] }
+            if tables.isEmpty { return [kit.failed("owned tables", 0, .specMismatch, "no table references \(context.target.authTables.userTable) and the target names none that exists", [])] }
             var cases: [CaseResult] = []
             for t in tables {
                 let name = "every row of \(t.displayName) belongs to an existing user"
@@ -17,14 +21,14 @@ struct Ownership: BuiltInCheck {
                        OR NOT EXISTS (SELECT 1 FROM \(context.target.authTables.userTable) u WHERE u.id::text = o.\(SQLName.quote(t.ownerColumn))::text)
                     """) }
                 guard let row = rows?.first else {
-                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: "QueryError", message: "could not read \(t.displayName)")))
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName)")))
                     continue
                 }
                 let orphans = row["orphans"]?.intValue ?? 0
                 if orphans == 0 {
                     cases.append(kit.passed(name, seconds, [Evidence(.note, "owner column", "\(t.displayName).\(t.ownerColumn)\(t.hasForeignKey ? " (foreign key to the user table)" : " (no foreign key)")")]))
                 } else {
-                    cases.append(kit.failed(name, seconds, "OrphanRow",
+                    cases.append(kit.failed(name, seconds, .orphanRow,
                                             "\(orphans) row(s) of \(t.displayName) reference no user in \(context.target.authTables.userTable) (\(row["unowned"]?.intValue ?? 0) with no owner at all)", []))
                 }
             }

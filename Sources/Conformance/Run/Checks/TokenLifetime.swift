@@ -7,19 +7,33 @@ import Foundation
 /// issues 15-minute tokens unless configured, so the report names that default next to the
 /// figure: a judge then sees at once whether the team changed the setting at all.
 struct TokenLifetime: BuiltInCheck {
+    static let name = CheckName.tokenLifetime
+    static let title = "token lifetime"
+
+    struct Parameters: ResourceParameters {
+        let expectedSeconds: Int
+        let toleranceSeconds: Int
+        let resource: String
+        static let specs: [ParameterSpec] = [
+            ParameterSpec("expectedSeconds", .integer(min: 1, max: 31_536_000), default: 604_800, "The stated lifetime (1 to 31 536 000)."),
+            ParameterSpec("toleranceSeconds", .integer(min: 0, max: 86_400), default: 3600, "Allowed difference (0 to 86 400)."),
+            .resource,
+        ]
+    }
+
     /// Better Auth's `jwt.expirationTime` default ("15m").
     static let betterAuthDefault = 900.0
     /// Statuses that refuse a request: SC-003 asks for 401, but a 403 still refuses the token.
     static let refusals: Set<Int> = [401, 403]
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
-        let expected = Double(input.parameters["expectedSeconds"]?.intValue ?? 604_800)
-        let tolerance = Double(input.parameters["toleranceSeconds"]?.intValue ?? 3600)
+        let expected = Double(parameters.expectedSeconds)
+        let tolerance = Double(parameters.toleranceSeconds)
         let users = input.identities
         guard let first = users.first else { return [kit.skipped("token lifetime", "the scenario names no user whose token could be read")] }
         var cases = users.map { lifetime(of: $0, expected: expected, tolerance: tolerance, kit: kit) }
-        cases.append(await expiredRefused(first, input: input, kit: kit))
+        cases.append(await expiredRefused(first, input: input, parameters: parameters, kit: kit))
         return cases
     }
 
@@ -37,7 +51,7 @@ struct TokenLifetime: BuiltInCheck {
         if let exp = jwt.expiresAt { claims.append("exp: \(Self.int(exp)) (\(Self.timestamp(exp)))") }
 
         guard let exp = jwt.expiresAt else {
-            return kit.failed(name, 0, "TokenLifetime", "the token has no exp claim: it never expires; \(spec)",
+            return kit.failed(name, 0, .tokenLifetime, "the token has no exp claim: it never expires; \(spec)",
                               [Evidence(.figures, "claims of \(user.logicalName)'s token", claims.joined(separator: "\n"))])
         }
         // Without iat the lifetime is unknowable; what is left from now is a lower bound of it.
@@ -59,7 +73,7 @@ struct TokenLifetime: BuiltInCheck {
         if lived != Self.betterAuthDefault { message += "; Better Auth's default is \(Self.duration(Self.betterAuthDefault))" }
         let hint = Evidence(.note, "where the lifetime is set",
                             "Better Auth's JWT plugin: jwt({ jwt: { expirationTime: \"\(Self.betterAuthSetting(expected))\" } }); a back end minting its own tokens sets exp itself")
-        return kit.failed(name, 0, "TokenLifetime", message, [figures, hint])
+        return kit.failed(name, 0, .tokenLifetime, message, [figures, hint])
     }
 
     // MARK: expired token
@@ -68,10 +82,10 @@ struct TokenLifetime: BuiltInCheck {
     /// server's key (recovered from the database with BETTER_AUTH_SECRET), and sends it to the
     /// user's list. A genuine token goes first as the control: if it too is refused, a refusal
     /// of the expired one proves nothing.
-    func expiredRefused(_ user: Identity, input: CheckInput, kit: CheckKit) async -> CaseResult {
+    func expiredRefused(_ user: Identity, input: CheckInput, parameters: Parameters, kit: CheckKit) async -> CaseResult {
         let name = "an expired token is refused"
         let context = input.context
-        guard let resource = input.resource(), resource.routes[.list] != nil else {
+        guard let resource = input.resource(parameters), resource.routes[.list] != nil else {
             return kit.skipped(name, "the target maps no list operation to send the expired token to")
         }
         let owner = await CredentialAttacks().freshToken(user, context: context)
@@ -105,7 +119,7 @@ struct TokenLifetime: BuiltInCheck {
                         kit.evidence("control: the same request with the genuine token", genuineEx)]
         let status = ex.status ?? 0
         guard Self.refusals.contains(status) else {
-            return kit.failed(name, ex.seconds, "ExpiredTokenAccepted",
+            return kit.failed(name, ex.seconds, .expiredTokenAccepted,
                               "\(resource.name).list answered \(status) to a validly signed token that expired an hour ago; expired tokens must be refused (401)",
                               evidence)
         }

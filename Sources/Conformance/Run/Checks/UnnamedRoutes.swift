@@ -2,7 +2,19 @@
 /// with broken ones, across users where it takes an id, and by each user with their own ids while
 /// scanning for other users' markers. Routes the target does not map are listed by name.
 struct UnnamedRoutes: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.unnamedRoutes
+    static let title = "routes found in OpenAPI"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        let publicRoutes: [String]
+        static let specs: [ParameterSpec] = [
+            .resource,
+            ParameterSpec("publicRoutes", .strings, default: [], "`\"METHOD /path\"` routes that may answer without credentials, added to the target's `api.publicRoutes`."),
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         guard let path = context.target.openAPIPath else { return [kit.skipped("routes in OpenAPI", "the target says the API publishes no OpenAPI")] }
@@ -12,12 +24,12 @@ struct UnnamedRoutes: BuiltInCheck {
             return [kit.skipped("routes in OpenAPI", "\(path) answered \(docEx.status ?? 0): routes nobody named cannot be discovered")]
         }
         let routes = OpenAPI.routes(in: doc)
-        let resource = input.resource()
+        let resource = input.resource(parameters)
         let users = input.identities
         guard let owner = users.first else { return [kit.skipped("routes in OpenAPI", "the scenario names no user")] }
         let other = users.dropFirst().first
         var publicRoutes = Set(context.target.publicRoutes.map { $0.uppercased() })
-        for p in input.parameters["publicRoutes"]?.arrayValue?.compactMap(\.stringValue) ?? [] { publicRoutes.insert(p.uppercased()) }
+        for p in parameters.publicRoutes { publicRoutes.insert(p.uppercased()) }
 
         // Objects to aim at: one per user, tainted.
         var objectOf: [String: String] = [:]
@@ -26,7 +38,7 @@ struct UnnamedRoutes: BuiltInCheck {
             for u in users.prefix(2) {
                 if let c = await kit.create(resource, as: u), let id = c.id { objectOf[u.id] = id; continue }
                 // Without a tainted object the marker oracle is blind on this user's ids.
-                cases.append(kit.failed("\(u.logicalName) creates a \(resource.name) to aim at", 0, "SetupFailed",
+                cases.append(kit.failed("\(u.logicalName) creates a \(resource.name) to aim at", 0, .setupFailed,
                                         "the create did not return an object; routes are probed without \(u.logicalName)'s data", []))
             }
         }
@@ -66,9 +78,9 @@ struct UnnamedRoutes: BuiltInCheck {
                 let status = ex.status ?? 0
                 let leaks = context.markers.found(in: ex.bodyText)
                 if !leaks.isEmpty {
-                    cases.append(kit.failed(name, ex.seconds, "UnauthenticatedAccess", "answered \(status) \(label) and returned \(leaks.count) marker(s) of the run's users", [kit.evidence(name, ex)]))
+                    cases.append(kit.failed(name, ex.seconds, .unauthenticatedAccess, "answered \(status) \(label) and returned \(leaks.count) marker(s) of the run's users", [kit.evidence(name, ex)]))
                 } else if (200..<300).contains(status), route.method != "GET", !isPublic {
-                    cases.append(kit.failed(name, ex.seconds, "UnauthenticatedAccess", "a \(route.method) \(label) answered \(status): it can change data without a user", [kit.evidence(name, ex)]))
+                    cases.append(kit.failed(name, ex.seconds, .unauthenticatedAccess, "a \(route.method) \(label) answered \(status): it can change data without a user", [kit.evidence(name, ex)]))
                 } else if (200..<300).contains(status) {
                     cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .passed,
                                             evidence: [Evidence(.note, "public", isPublic ? "declared public by the target" : "answers without credentials but returned no user data (health, docs?)")]))
@@ -105,7 +117,7 @@ struct UnnamedRoutes: BuiltInCheck {
                     if let e = kit.errored(name, ex) { cases.append(e); continue }
                     let leaks = context.markers.foreign(in: ex.bodyText, viewer: u.id)
                     cases.append(leaks.isEmpty ? kit.passed(name, ex.seconds)
-                                 : kit.failed(name, ex.seconds, "CrossUserRead", "returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]))
+                                 : kit.failed(name, ex.seconds, .crossUserRead, "returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]))
                 }
             }
         }

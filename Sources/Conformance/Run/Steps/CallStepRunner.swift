@@ -5,7 +5,7 @@ struct CallStepRunner: Sendable {
 
     func run(_ step: Step, _ c: CallStep, scope: ScenarioScope) async throws -> StepOutcome {
         guard let resource = context.resource(c.resource) else {
-            return StepOutcome(.error(kind: "TargetMismatch", message: "the target maps no resource \"\(c.resource)\" (it has \(context.target.resources.keys.sorted().joined(separator: ", ")))"))
+            return StepOutcome(.error(kind: .targetMismatch, message: "the target maps no resource \"\(c.resource)\" (it has \(context.target.resources.keys.sorted().joined(separator: ", ")))"))
         }
         guard resource.routes[c.operation] != nil else {
             return StepOutcome(.skipped("the target maps no route for \(c.resource).\(c.operation.rawValue)"))
@@ -36,7 +36,7 @@ struct CallStepRunner: Sendable {
         // Taint oracle: whatever the status, another user's marker in this answer is a leak.
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: caller?.id)
         if !leaks.isEmpty {
-            let finding = Finding(oracle: "CrossUserRead",
+            let finding = Finding(oracle: .crossUserRead,
                                   message: "the answer to \(caller?.logicalName ?? "an anonymous caller") holds \(leaks.count) marker(s) of other users (\(Set(leaks.map(\.owner)).count) user(s))",
                                   evidence: outcome.evidence)
             if case .failed(var fs) = outcome.outcome { fs.append(finding); outcome.outcome = .failed(fs) } else { outcome.outcome = .failed([finding]) }

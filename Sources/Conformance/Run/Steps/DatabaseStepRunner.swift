@@ -27,7 +27,7 @@ struct DatabaseStepRunner: Sendable {
     func stored(_ step: Step, _ s: StoredStep, scope: ScenarioScope) async throws -> StepOutcome {
         guard let db = database() else { return unavailable() }
         guard let resource = context.resource(s.resource) else {
-            return StepOutcome(.error(kind: "TargetMismatch", message: "the target maps no resource \"\(s.resource)\""))
+            return StepOutcome(.error(kind: .targetMismatch, message: "the target maps no resource \"\(s.resource)\""))
         }
         let id = ResourceClient.idText(try s.id.render(scope.lookup))
         do {
@@ -53,7 +53,7 @@ struct DatabaseStepRunner: Sendable {
         let evidence = [Evidence(.rows, title, text)]
         let problems = try ExpectationOracle.problems(e, obs, lookup: scope.lookup)
         if problems.isEmpty { return StepOutcome(.passed, evidence: evidence, observed: rows) }
-        return StepOutcome(.failed([Finding(oracle: "DatabaseMismatch", message: context.redactor.redact(problems.joined(separator: "; ")),
+        return StepOutcome(.failed([Finding(oracle: .databaseMismatch, message: context.redactor.redact(problems.joined(separator: "; ")),
                                             evidence: evidence)]), evidence: evidence, observed: rows)
     }
 }

@@ -39,16 +39,16 @@ struct StepRunner: Sendable {
         scope.users[user] = fresh
         await context.pool.update(fresh)
         guard let ex else {
-            if fresh.apiToken == nil { return StepOutcome(.failed([Finding(oracle: "TokenMissing", message: "no API token for \(user)")])) }
+            if fresh.apiToken == nil { return StepOutcome(.failed([Finding(oracle: .tokenMissing, message: "no API token for \(user)")])) }
             return StepOutcome(.passed)
         }
         let problems = fresh.tokenProblems.map { "token of \(user): \($0)" }
-        return try judgeAuth(step, scope: scope, exchange: ex, problems: problems, oracle: problems.isEmpty ? "SpecMismatch" : "TokenInvalid")
+        return try judgeAuth(step, scope: scope, exchange: ex, problems: problems, oracle: problems.isEmpty ? .specMismatch : .tokenInvalid)
     }
 
     /// Auth steps default to expecting 200.
     func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange, problems extra: [String],
-                   oracle: String = "SpecMismatch") throws -> StepOutcome {
+                   oracle: Oracle = .specMismatch) throws -> StepOutcome {
         var expect = step.expect ?? Expectation()
         if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
         return try judge(step, expect: expect, exchange: ex, observed: ex.json, scope: scope, extra: extra, oracle: oracle)
@@ -61,7 +61,7 @@ struct StepRunner: Sendable {
         if r.user != nil, ![context.target.apiURL, context.target.authURL].map(Target.origin(of:)).contains(Target.origin(of: url)) {
             // A user's token goes only where the app is: a scenario from elsewhere must not be
             // able to send it to a third party.
-            return StepOutcome(.error(kind: "ScenarioError", message: "a request step sends \(r.user ?? "")'s credentials only to the API or auth origin, not to \(Target.origin(of: url))"))
+            return StepOutcome(.error(kind: .scenarioError, message: "a request step sends \(r.user ?? "")'s credentials only to the API or auth origin, not to \(Target.origin(of: url))"))
         }
         if let u = r.user, let auth = try identity(u, scope).authorization,
            !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
@@ -82,10 +82,10 @@ struct StepRunner: Sendable {
     /// Common judging of an HTTP step: transport errors are infrastructure errors; otherwise the
     /// expectation oracle decides, and the exchange is the evidence.
     func judge(_ step: Step, expect: Expectation, exchange ex: Exchange, observed: JSONValue?, scope: ScenarioScope,
-               extra: [String], oracle: String = "SpecMismatch") throws -> StepOutcome {
+               extra: [String], oracle: Oracle = .specMismatch) throws -> StepOutcome {
         let evidence = [Evidence(.exchange, step.name, ex.transcript(context.redactor))]
         if let e = ex.transportError {
-            return StepOutcome(.error(kind: "ConnectionError", message: context.redactor.redact(e.description)), evidence: evidence)
+            return StepOutcome(.error(kind: .connectionError, message: context.redactor.redact(e.description)), evidence: evidence)
         }
         var obs = ExpectationOracle.Observation(status: ex.status, json: observed)
         obs.headers = ex.response?.headers.map { ($0.name, $0.value) } ?? []

@@ -5,7 +5,11 @@ import Foundation
 /// Better Auth's scrypt hash. The hash is recomputed from the password the harness chose: a
 /// match proves Better Auth made it, where a matching shape alone could be imitated.
 struct BetterAuthAccounts: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    typealias Parameters = NoParameters
+    static let name = CheckName.betterAuthAccounts
+    static let title = "credential accounts with scrypt hashes"
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         let identities = await context.pool.createdIdentities.sorted { $0.logicalName < $1.logicalName }
@@ -44,19 +48,19 @@ struct BetterAuthAccounts: BuiltInCheck {
         let name = "\(who)'s credential account holds Better Auth's scrypt hash of the password"
         let account = "table \(tables.account), column password"
         guard let rows else {
-            return kit.failed(name, 0, "HomeMadeAuth",
+            return kit.failed(name, 0, .homeMadeAuth,
                               "\(who) (user id \(identity.id)) is not in Better Auth's table \"\(tables.user)\": the user was not created by Better Auth", [])
         }
         let credential = rows.filter { $0["provider"]?.stringValue == "credential" }
         guard let row = credential.first else {
             let providers = rows.compactMap { $0["provider"]?.stringValue }
-            return kit.failed(name, 0, "HomeMadeAuth",
+            return kit.failed(name, 0, .homeMadeAuth,
                               "\(who) is in \"\(tables.user)\" but has no \(tables.account) row with \"providerId\" = 'credential'"
                                 + (providers.isEmpty ? " (no account row at all)" : " (providers: \(providers.joined(separator: ", ")))")
                                 + ": the password is kept somewhere else", [])
         }
         guard let stored = row["password"]?.stringValue, !stored.isEmpty else {
-            return kit.failed(name, 0, "HomeMadeAuth", "\(who)'s credential account has no password in \(account)", [])
+            return kit.failed(name, 0, .homeMadeAuth, "\(who)'s credential account has no password in \(account)", [])
         }
         var notes = ["\(credential.count) credential account(s); \(account)"]
         if let accountID = row["account"]?.stringValue, accountID != identity.id {
@@ -68,16 +72,16 @@ struct BetterAuthAccounts: BuiltInCheck {
                 notes.append("scrypt (N=16384, r=16, p=1, 64-byte key) of \(who)'s password with the stored salt equals the stored key")
                 return kit.passed(name, 0, [Evidence(.note, "verified", notes.joined(separator: "\n"))])
             case .differs:
-                return kit.failed(name, 0, "ForeignPasswordHash",
+                return kit.failed(name, 0, .foreignPasswordHash,
                                   "\(who)'s password in \(account) has Better Auth's shape but is not the scrypt of the password the harness signed up with: Better Auth did not compute it",
                                   [Evidence(.note, "checked", notes.joined(separator: "\n"))])
             case .notBetterAuthFormat(let format):
-                return kit.failed(name, 0, "ForeignPasswordHash",
+                return kit.failed(name, 0, .foreignPasswordHash,
                                   "\(who)'s password in \(account) is stored as \(format ?? "an unknown format"), not as Better Auth's scrypt <salt>:<key>",
                                   [Evidence(.note, "checked", notes.joined(separator: "\n"))])
             }
         } catch {
-            return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: "CryptoError", message: "\(error)"))
+            return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: .cryptoError, message: "\(error)"))
         }
     }
 }

@@ -9,7 +9,11 @@ import Foundation
 /// same with a throw-away user on the run's domain (so clean-up removes it), and the app's own
 /// users must then be found in Better Auth's `"user"` table.
 struct BetterAuthProtocol: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    typealias Parameters = NoParameters
+    static let name = CheckName.betterAuthProtocol
+    static let title = "Better Auth routes and shapes"
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         guard let client = context.betterAuth?.client else {
@@ -82,14 +86,14 @@ struct BetterAuthProbe: Sendable {
         if let e = ex.transportError {
             // With a custom identity the app may simply not run Better Auth: that is the finding.
             if custom {
-                return (false, kit.failed(name, ex.seconds, "NotBetterAuth",
+                return (false, kit.failed(name, ex.seconds, .notBetterAuth,
                                           "nothing answers at \(client.baseURL) (\(e.message)): the app does not run Better Auth there",
                                           [kit.evidence(name, ex)]))
             }
             return (false, kit.errored(name, ex) ?? kit.skipped(name, e.message))
         }
         guard ex.status == 200, ex.json?["ok"]?.boolValue == true else {
-            return (false, kit.failed(name, ex.seconds, "NotBetterAuth",
+            return (false, kit.failed(name, ex.seconds, .notBetterAuth,
                                       "\(client.url("/ok")) answered \(ex.status ?? 0) without {\"ok\":true}: no Better Auth server there",
                                       [kit.evidence(name, ex)]))
         }
@@ -129,7 +133,7 @@ struct BetterAuthProbe: Sendable {
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
         guard ex.status == 200 else {
-            return kit.failed(name, ex.seconds, "NotBetterAuth", "sign-up answered \(ex.status ?? 0)\(code(ex)), Better Auth answers 200", evidence)
+            return kit.failed(name, ex.seconds, .notBetterAuth, "sign-up answered \(ex.status ?? 0)\(code(ex)), Better Auth answers 200", evidence)
         }
         var problems: [String] = []
         var notes: [String] = []
@@ -154,7 +158,7 @@ struct BetterAuthProbe: Sendable {
             problems.append("no \"token\" member (a session token, or null)")
         }
         if !problems.isEmpty {
-            return kit.failed(name, ex.seconds, "NotBetterAuth", "sign-up answer is not Better Auth's: " + problems.joined(separator: "; "), evidence)
+            return kit.failed(name, ex.seconds, .notBetterAuth, "sign-up answer is not Better Auth's: " + problems.joined(separator: "; "), evidence)
         }
         let fields = "user.id, user.email (lower-cased), user.emailVerified, user.createdAt" + (sessionCookies.isEmpty ? "" : ", cookie \(sessionCookies[0])")
         return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "checked", ([fields] + notes).joined(separator: "\n"))])
@@ -169,10 +173,10 @@ struct BetterAuthProbe: Sendable {
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
         if let status = ex.status, (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "WrongPasswordAccepted", "sign-in with a wrong password answered \(status): any password opens the account", evidence)
+            return kit.failed(name, ex.seconds, .wrongPasswordAccepted, "sign-in with a wrong password answered \(status): any password opens the account", evidence)
         }
         guard ex.status == 401, ex.json?["code"]?.stringValue == "INVALID_EMAIL_OR_PASSWORD" else {
-            return kit.failed(name, ex.seconds, "NotBetterAuth",
+            return kit.failed(name, ex.seconds, .notBetterAuth,
                               "a wrong password answered \(ex.status ?? 0)\(code(ex)); Better Auth answers 401 INVALID_EMAIL_OR_PASSWORD", evidence)
         }
         return kit.passed(name, ex.seconds, evidence)
@@ -202,7 +206,7 @@ struct BetterAuthProbe: Sendable {
             problems.append("session.userId \(sessionUser) differs from user.id \(userID)")
         }
         guard problems.isEmpty else {
-            return (kit.failed(name, ex.seconds, "NotBetterAuth", "get-session is not Better Auth's: " + problems.joined(separator: "; "), evidence), cookie)
+            return (kit.failed(name, ex.seconds, .notBetterAuth, "get-session is not Better Auth's: " + problems.joined(separator: "; "), evidence), cookie)
         }
         return (kit.passed(name, ex.seconds, evidence), cookie)
     }
@@ -218,14 +222,14 @@ struct BetterAuthProbe: Sendable {
             return kit.skipped(name, "the target's API takes Better Auth session tokens; the JWT plugin's /token is not mounted (404)")
         }
         guard ex.status == 200, let text = ex.json?["token"]?.stringValue else {
-            return kit.failed(name, ex.seconds, "NotBetterAuth", "answered \(ex.status ?? 0)\(code(ex)) without {\"token\": ...}", evidence)
+            return kit.failed(name, ex.seconds, .notBetterAuth, "answered \(ex.status ?? 0)\(code(ex)) without {\"token\": ...}", evidence)
         }
         guard let jwt = try? JWT(compact: text) else {
-            return kit.failed(name, ex.seconds, "NotBetterAuth", "\"token\" is not a compact JWT", evidence)
+            return kit.failed(name, ex.seconds, .notBetterAuth, "\"token\" is not a compact JWT", evidence)
         }
         let alg = jwt.algorithm ?? "(none)"
         guard JWTVerifier.asymmetric.contains(alg) else {
-            return kit.failed(name, ex.seconds, "SymmetricJWT", "the token is signed with \(alg); Better Auth's JWT plugin signs with an asymmetric key", evidence)
+            return kit.failed(name, ex.seconds, .symmetricJWT, "the token is signed with \(alg); Better Auth's JWT plugin signs with an asymmetric key", evidence)
         }
         return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "token", "alg \(alg), kid \(jwt.keyID ?? "(none)")")])
     }
@@ -239,17 +243,17 @@ struct BetterAuthProbe: Sendable {
             return kit.skipped(name, "the target's API takes Better Auth session tokens; the JWT plugin's /jwks is not mounted (404)")
         }
         guard ex.status == 200, let json = ex.json, let set = try? JWKS(json: json) else {
-            return kit.failed(name, ex.seconds, "NotBetterAuth", "answered \(ex.status ?? 0) without a {\"keys\": [...]} document", evidence)
+            return kit.failed(name, ex.seconds, .notBetterAuth, "answered \(ex.status ?? 0) without a {\"keys\": [...]} document", evidence)
         }
-        guard !set.keys.isEmpty else { return kit.failed(name, ex.seconds, "NotBetterAuth", "the key set is empty", evidence) }
+        guard !set.keys.isEmpty else { return kit.failed(name, ex.seconds, .notBetterAuth, "the key set is empty", evidence) }
         let algs = set.algorithms
         let symmetric = algs.filter { !JWTVerifier.asymmetric.contains($0) }
         if !symmetric.isEmpty {
-            return kit.failed(name, ex.seconds, "SymmetricJWT", "the key set lists \(symmetric.joined(separator: ", ")): not an asymmetric algorithm", evidence)
+            return kit.failed(name, ex.seconds, .symmetricJWT, "the key set lists \(symmetric.joined(separator: ", ")): not an asymmetric algorithm", evidence)
         }
         // A published private part would let anyone mint tokens.
         if json["keys"]?.arrayValue?.contains(where: { $0["d"] != nil || $0["k"] != nil }) == true {
-            return kit.failed(name, ex.seconds, "PrivateKeyPublished", "a key in the JWKS carries private material (\"d\" or \"k\")", evidence)
+            return kit.failed(name, ex.seconds, .privateKeyPublished, "a key in the JWKS carries private material (\"d\" or \"k\")", evidence)
         }
         return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "keys", "\(set.keys.count) key(s): \(algs.joined(separator: ", "))")])
     }
@@ -269,7 +273,7 @@ struct BetterAuthProbe: Sendable {
         if ex.status == 422, Self.duplicateCodes.contains(errorCode) { return kit.passed(name, ex.seconds, evidence) }
         if ex.status == 200 {
             guard let other = ex.json?["user"]?["id"]?.stringValue, other != s.id else {
-                return kit.failed(name, ex.seconds, "NotBetterAuth", "the duplicate answered 200 with the existing user", evidence)
+                return kit.failed(name, ex.seconds, .notBetterAuth, "the duplicate answered 200 with the existing user", evidence)
             }
             guard let db = context.database else {
                 return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "tolerated",
@@ -278,7 +282,7 @@ struct BetterAuthProbe: Sendable {
             do {
                 let stored = try await db.read("SELECT 1 FROM \(context.target.authTables.userTable) WHERE id::text = $1", [other])
                 if !stored.isEmpty {
-                    return kit.failed(name, ex.seconds, "DuplicateAccount",
+                    return kit.failed(name, ex.seconds, .duplicateAccount,
                                       "the duplicate sign-up stored a second user \(other) for the same email", evidence)
                 }
             } catch {
@@ -288,7 +292,7 @@ struct BetterAuthProbe: Sendable {
             return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "tolerated",
                 "200 with a synthetic user that is not stored: Better Auth 1.5+ with verification required or auto sign-in off")])
         }
-        return kit.failed(name, ex.seconds, "NotBetterAuth",
+        return kit.failed(name, ex.seconds, .notBetterAuth,
                           "a duplicate email answered \(ex.status ?? 0)\(code(ex)); Better Auth answers 422 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (USER_ALREADY_EXISTS before 1.4)",
                           evidence)
     }
@@ -308,7 +312,7 @@ struct BetterAuthProbe: Sendable {
             let found = Set(rows.compactMap { $0["id"]?.stringValue })
             let missing = identities.filter { !found.contains($0.id) }
             if missing.isEmpty { return kit.passed(name, 0, [Evidence(.note, "found", "\(ids.count) user id(s) in \(context.target.authTables.user)")]) }
-            return kit.failed(name, 0, "HomeMadeAuth",
+            return kit.failed(name, 0, .homeMadeAuth,
                               "\(missing.count) of \(ids.count) user(s) the app signed up through \(route) (ids \(missing.prefix(5).map(\.id).joined(separator: ", "))) are not in Better Auth's table \"\(context.target.authTables.user)\": the app keeps users of its own",
                               evidence)
         } catch {

@@ -2,6 +2,10 @@
 /// or dropped between versions tolerated, see better-auth.md), its own tables reference `"user"`,
 /// and every table holding per-user rows has a foreign key from its owner column to `"user"`(id).
 struct BetterAuthSchema: BuiltInCheck {
+    typealias Parameters = NoParameters
+    static let name = CheckName.betterAuthSchema
+    static let title = "Better Auth schema and owner references"
+
     struct TableSpec: Sendable {
         var table: String
         var required: [String]
@@ -31,7 +35,7 @@ struct BetterAuthSchema: BuiltInCheck {
         ]
     }
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         guard let db = context.database else { return [kit.noDatabase("Better Auth schema")] }
@@ -49,7 +53,7 @@ struct BetterAuthSchema: BuiltInCheck {
             for r in target.resources.values.sorted(by: { $0.name < $1.name })
             where !owned.contains(where: { $0.schema == r.schema && $0.table == r.table }) {
                 cases.append(kit.failed("\(r.name) table \(r.schema == "public" ? r.table : "\(r.schema).\(r.table)") references \"\(user.table)\"(id)",
-                                        0, "MissingTable",
+                                        0, .missingTable,
                                         "the target's \(r.name) table \(r.qualifiedTable) is not in this database (\(db.connection.host)/\(db.connection.database)): the API keeps its rows elsewhere",
                                         []))
             }
@@ -81,7 +85,7 @@ struct BetterAuthSchema: BuiltInCheck {
             if spec.jwtPluginOnly, target.identity.isBetterAuth, target.tokenSource == .sessionToken {
                 return kit.skipped(name, "the target uses session tokens; only Better Auth's JWT plugin creates \"\(display)\"")
             }
-            return kit.failed(name, 0, "MissingTable", "table \"\(display)\" is not in this database: Better Auth's schema is not there", [])
+            return kit.failed(name, 0, .missingTable, "table \"\(display)\" is not in this database: Better Auth's schema is not there", [])
         }
         var problems: [String] = []
         let missing = spec.required.filter { !columns.contains($0) }
@@ -99,7 +103,7 @@ struct BetterAuthSchema: BuiltInCheck {
             + (spec.userReferences.isEmpty ? "" : "; \(spec.userReferences.joined(separator: ", ")) → \(user.display)")
         let evidence = [Evidence(.note, "columns", notes)]
         if !problems.isEmpty {
-            return kit.failed(name, 0, "SchemaMismatch", "\"\(display)\" is not Better Auth's: " + problems.joined(separator: "; "), evidence)
+            return kit.failed(name, 0, .schemaMismatch, "\"\(display)\" is not Better Auth's: " + problems.joined(separator: "; "), evidence)
         }
         return kit.passed(name, 0, evidence)
     }
@@ -109,7 +113,7 @@ struct BetterAuthSchema: BuiltInCheck {
         let refs = try await references(db, schema: table.schema, table: table.table, column: table.ownerColumn)
         if refs.contains(user) { return kit.passed(name, 0, [Evidence(.note, "foreign key", "\(table.displayName).\(table.ownerColumn) → \(user.display)")]) }
         let what = refs.isEmpty ? "has no foreign key" : "references \(refs.map(\.display).joined(separator: ", "))"
-        return kit.failed(name, 0, "OwnerNotBetterAuthUser",
+        return kit.failed(name, 0, .ownerNotBetterAuthUser,
                           "table \(table.displayName): owner column \(table.ownerColumn) \(what), not Better Auth's \(user.display): its owners need not be Better Auth users",
                           [])
     }

@@ -1,6 +1,16 @@
 /// SC-011: the API publishes no home-made auth routes (login, sign-up, register, token, refresh...)
 /// in its OpenAPI document; with Better Auth those live on the auth server, under its own names.
 struct CustomAuthRoutes: BuiltInCheck {
+    static let name = CheckName.customAuthRoutes
+    static let title = "no home-made auth routes"
+
+    struct Parameters: CheckParameters {
+        let extraPatterns: [String]
+        static let specs: [ParameterSpec] = [
+            ParameterSpec("extraPatterns", .strings, default: [], "More route endings to flag, e.g. `\"/auth/whoami\"`; `*` stands for any one segment."),
+        ]
+    }
+
     /// Route endings that home-made auth uses. A pattern matches a route whose path ends with the
     /// same segments, compared without case; `*` stands for any one segment.
     static let patterns = [
@@ -11,7 +21,7 @@ struct CustomAuthRoutes: BuiltInCheck {
         "/oauth/token", "/users/login", "/users/register",
     ]
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         let name = "the API's OpenAPI lists no home-made auth routes"
@@ -24,7 +34,7 @@ struct CustomAuthRoutes: BuiltInCheck {
         guard ex.status == 200, let doc = ex.json, doc["paths"]?.objectValue != nil else {
             return [kit.skipped(name, "the API publishes no OpenAPI document at \(url) (answered \(ex.status ?? 0)): its routes cannot be listed")]
         }
-        let extra = input.parameters["extraPatterns"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let extra = parameters.extraPatterns
         let routes = OpenAPI.routes(in: doc)
         var flagged: [OpenAPI.Route] = []
         var betterAuthOwn: [OpenAPI.Route] = []
@@ -38,7 +48,7 @@ struct CustomAuthRoutes: BuiltInCheck {
         }
         let evidence = Evidence(.note, "routes examined", notes.joined(separator: "\n"))
         if flagged.isEmpty { return [kit.passed(name, ex.seconds, [evidence])] }
-        return [kit.failed(name, ex.seconds, "HomeMadeAuthRoute",
+        return [kit.failed(name, ex.seconds, .homeMadeAuthRoute,
                            "the API publishes home-made auth route(s) \(flagged.map(\.description).joined(separator: ", ")): sign-up, sign-in and tokens must be Better Auth's",
                            [evidence])]
     }

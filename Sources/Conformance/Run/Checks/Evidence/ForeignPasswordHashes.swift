@@ -5,6 +5,10 @@ import Foundation
 /// next to (or instead of) Better Auth. The evidence names table, column, format and row count;
 /// the values themselves never leave the database.
 struct ForeignPasswordHashes: BuiltInCheck {
+    typealias Parameters = NoParameters
+    static let name = CheckName.foreignPasswordHashes
+    static let title = "no other password-hash format stored"
+
     /// Rows read per table at most: the scan stays bounded on a big production table, and the
     /// evidence says when a table was only partly read.
     static let rowCap = 200_000
@@ -18,7 +22,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
         var display: String { schema == "public" ? table : "\(schema).\(table)" }
     }
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         let name = "no password hash of another format in any readable text column"
@@ -40,7 +44,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
                 if first.estimate > Self.rowCap { partial.append("\(key): first \(Self.rowCap) of about \(first.estimate) rows") }
                 for (ci, col) in cols.enumerated() {
                     for (fi, format) in formats.enumerated() where counts[ci][fi] > 0 {
-                        findings.append(Finding(oracle: "ForeignPasswordHash",
+                        findings.append(Finding(oracle: .foreignPasswordHash,
                                                 message: "passwords stored as \(format.name) in table \(key), column \(col.column) (\(counts[ci][fi]) row(s)): a home-made auth path keeps its own password hashes",
                                                 evidence: []))
                     }

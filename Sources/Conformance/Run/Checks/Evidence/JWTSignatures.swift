@@ -6,7 +6,15 @@ import Foundation
 /// the same claims signed with `BETTER_AUTH_SECRET` is refused: a back end that accepts it runs a
 /// custom JWT scheme, not Better Auth's JWT plugin.
 struct JWTSignatures: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.jwtSignatures
+    static let title = "API accepts only JWKS-signed asymmetric JWTs"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        static let specs: [ParameterSpec] = [.resource]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         let identities = await context.pool.createdIdentities.sorted { $0.logicalName < $1.logicalName }
@@ -15,7 +23,7 @@ struct JWTSignatures: BuiltInCheck {
             return [kit.skipped("JWT signatures", "the target's API takes Better Auth session tokens (token: session): it accepts no JWT to verify")]
         }
         let jwks = await context.betterAuth?.jwks(refresh: true)
-        let resource = input.resource()
+        let resource = input.resource(parameters)
         var cases: [CaseResult] = []
         for identity in identities {
             cases.append(await verify(identity, jwks: jwks, resource: resource, kit: kit))
@@ -56,7 +64,7 @@ struct JWTSignatures: BuiltInCheck {
         evidence.insert(Evidence(.note, "token", notes.joined(separator: "\n")), at: 0)
         if problems.isEmpty { return kit.passed(name, 0, evidence) }
         let took = accepted.map { (200..<300).contains($0) ? "; the API accepted it (\($0))" : "; the API answered \($0)" } ?? ""
-        let oracle = problems.contains { $0.hasPrefix("algorithm") } ? "SymmetricJWT" : "UnverifiedJWT"
+        let oracle: Oracle = problems.contains { $0.hasPrefix("algorithm") } ? .symmetricJWT : .unverifiedJWT
         return kit.failed(name, 0, oracle, "\(identity.logicalName)'s token is not a Better Auth JWT: " + problems.joined(separator: "; ") + took, evidence)
     }
 
@@ -81,12 +89,12 @@ struct JWTSignatures: BuiltInCheck {
                         kit.evidence(name, ex)]
         let status = ex.status ?? 0
         if (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, "SecretSignedJWTAccepted",
+            return kit.failed(name, ex.seconds, .secretSignedJWTAccepted,
                               "\(resource.name).list accepted an HS256 token signed with BETTER_AUTH_SECRET (\(status)): the API verifies a custom JWT with the shared secret, not Better Auth's JWKS",
                               evidence)
         }
         guard status == 401 || status == 403 else {
-            return kit.failed(name, ex.seconds, "DenialStatus", "answered \(status); a refused token is 401 or 403", evidence)
+            return kit.failed(name, ex.seconds, .denialStatus, "answered \(status); a refused token is 401 or 403", evidence)
         }
         return kit.passed(name, ex.seconds, evidence)
     }

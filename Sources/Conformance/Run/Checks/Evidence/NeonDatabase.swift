@@ -6,6 +6,10 @@
 /// Nothing here can be told to believe a host is Neon: the offline stand-in test reaches a local
 /// server under a Neon-shaped name with libpq's `hostaddr`, exactly as any client could.
 struct NeonDatabase: BuiltInCheck {
+    typealias Parameters = NoParameters
+    static let name = CheckName.neonDatabase
+    static let title = "database is Neon"
+
     static let caseName = "the database is Neon (host, neon.* settings, TLS)"
 
     /// What the server reports about this connection's encryption.
@@ -22,7 +26,7 @@ struct NeonDatabase: BuiltInCheck {
         var details: String
     }
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
         let name = Self.caseName
@@ -43,7 +47,7 @@ struct NeonDatabase: BuiltInCheck {
                                  database: db.connection.database)
             let details = [Evidence(.note, "Neon evidence", context.redactor.redact(v.details))]
             if v.passed { return [kit.passed(name, seconds, details)] }
-            return [kit.failed(name, seconds, "NotNeon", v.message, details)]
+            return [kit.failed(name, seconds, .notNeon, v.message, details)]
         }
     }
 

@@ -3,10 +3,20 @@
 /// database by its id AND hold those markers — an id alone could belong to an unrelated row when
 /// the API writes to another database whose ids happen to collide.
 struct RowsInDatabase: BuiltInCheck {
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    static let name = CheckName.rowsInDatabase
+    static let title = "API writes land in this database"
+
+    struct Parameters: ResourceParameters {
+        let resource: String
+        static let specs: [ParameterSpec] = [
+            .resource,
+        ]
+    }
+
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("rows written through the API", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped("rows written through the API", "the target maps no such resource")] }
         let name = "a \(resource.name) object created through the API is a row of this database"
         guard let user = input.identities.first else { return [kit.skipped(name, "the scenario names no user")] }
         guard let db = context.database else { return [kit.noDatabase(name)] }
@@ -15,7 +25,7 @@ struct RowsInDatabase: BuiltInCheck {
         let evidence = [kit.evidence("create as \(user.logicalName)", created.exchange)]
         let status = created.exchange.status ?? 0
         guard let id = created.id else {
-            return [kit.failed(name, created.exchange.seconds, "SetupFailed", "the create answered \(status) without an object id", evidence)]
+            return [kit.failed(name, created.exchange.seconds, .setupFailed, "the create answered \(status) without an object id", evidence)]
         }
         let markers = (context.ledger.entry(resource: resource.name, id: id)?.fields.values.compactMap(\.stringValue) ?? [])
             .filter { $0.hasPrefix(context.markers.prefix) }
@@ -47,12 +57,12 @@ struct RowsInDatabase: BuiltInCheck {
                     "\(resource.name) \(id) with its marker is in \(resource.qualifiedTable) of \(place)")])]
             }
             if let other = holders.first {
-                return [kit.failed(name, seconds, "DatabaseMismatch",
+                return [kit.failed(name, seconds, .databaseMismatch,
                                    "the API answered \(status) for \(resource.name) \(id) but the row with its marker in \(place) has \(resource.idColumn) \(other)",
                                    proof)]
             }
             let unrelated = row == nil ? "" : " (a row with \(resource.idColumn) \(id) exists but is another object)"
-            return [kit.failed(name, seconds, "WrittenElsewhere",
+            return [kit.failed(name, seconds, .writtenElsewhere,
                                "the API answered \(status) for \(resource.name) \(id) but no row with its marker is in \(place)\(unrelated): the API writes to another database",
                                proof)]
         }

@@ -10,6 +10,18 @@ import Foundation
 /// layout fact (`scrollWidth` against `clientWidth`) that neither a DOM dump nor a clipped
 /// screenshot shows, and the pipe needs no WebSocket client and no free port.
 struct FrontendCheck: BuiltInCheck {
+    static let name = CheckName.frontend
+    static let title = "front end at 320, 768 and 1280 px"
+
+    struct Parameters: CheckParameters {
+        let widths: [String]
+        let url: String?
+        static let specs: [ParameterSpec] = [
+            ParameterSpec("widths", .viewports, default: ["320", "768", "1280"], "Viewports, `\"WIDTH\"` or `\"WIDTHxHEIGHT\"` (100–8192 px)."),
+            ParameterSpec("url", .string, "The page to load, when this scenario checks another one (default: the target's front-end URL)."),
+        ]
+    }
+
     static let defaultWidths = ["320", "768", "1280"]
 
     struct Viewport: Sendable {
@@ -32,17 +44,17 @@ struct FrontendCheck: BuiltInCheck {
         }
     }
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        let texts = input.parameters["widths"]?.arrayValue?.compactMap(\.stringValue) ?? Self.defaultWidths
+        let texts = parameters.widths
         let viewports = texts.compactMap(Viewport.init)
         let names = viewports.map { "front end fits a \($0.width) px wide screen" }
         if viewports.count < texts.count {
             let bad = texts.filter { Viewport($0) == nil }
-            return [kit.failed("front-end widths", 0, "ScenarioError", "widths must look like \"320\" or \"320x640\": \(bad.joined(separator: ", "))", [])]
+            return [kit.failed("front-end widths", 0, .scenarioError, "widths must look like \"320\" or \"320x640\": \(bad.joined(separator: ", "))", [])]
         }
-        guard let url = input.parameters["url"]?.stringValue ?? context.target.frontendURL else {
+        guard let url = parameters.url ?? context.target.frontendURL else {
             return names.map { kit.skipped($0, "no front-end URL given (--frontend-url, FRONTEND_URL or frontend.url in the target)") }
         }
         guard let binary = HeadlessChromium.locate(environment: context.environment) else {
@@ -54,7 +66,7 @@ struct FrontendCheck: BuiltInCheck {
         let browser: HeadlessChromium
         do { browser = try await HeadlessChromium.launch(binary: binary) } catch {
             return names.map { CaseResult(name: $0, criterion: "", file: "", seconds: 0,
-                                          outcome: .error(kind: "BrowserError", message: "Chromium (\(binary)) could not be started: \(error)")) }
+                                          outcome: .error(kind: .browserError, message: "Chromium (\(binary)) could not be started: \(error)")) }
         }
         let (cookies, signedIn) = session(for: url, input: input)
         var cases: [CaseResult] = []
@@ -94,22 +106,22 @@ struct FrontendCheck: BuiltInCheck {
         switch result {
         case .failure(let e as HeadlessChromium.NavigationError):
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                              outcome: .error(kind: "FrontendUnreachable", message: redact.redact("\(url) could not be loaded: \(e.reason)")))
+                              outcome: .error(kind: .frontendUnreachable, message: redact.redact("\(url) could not be loaded: \(e.reason)")))
         case .failure(let e):
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                              outcome: .error(kind: "BrowserError", message: redact.redact("\(e)")))
+                              outcome: .error(kind: .browserError, message: redact.redact("\(e)")))
         case .success(let layout):
             var evidence = [Evidence(.figures, "layout at \(viewport.width)×\(viewport.height)\(viewport.mobile ? " (mobile)" : "")",
                                      redact.redact(layout.figures))]
             if let path = layout.screenshot { evidence.append(Evidence(.note, "screenshot \(viewport.width)×\(viewport.height)", path)) }
             if viewport.mobile, layout.layoutWidth > viewport.width + 1 {
-                return kit.failed(name, seconds, "ResponsiveLayout",
+                return kit.failed(name, seconds, .responsiveLayout,
                                   "on a \(viewport.width) px screen the page lays out \(layout.layoutWidth) px wide and is shrunk to fit: no responsive <meta name=\"viewport\" content=\"width=device-width\">",
                                   evidence)
             }
             if layout.scrollWidth > layout.layoutWidth + 1 {
                 let who = layout.offenders.isEmpty ? "" : "; sticking out: " + layout.offenders.joined(separator: ", ")
-                return kit.failed(name, seconds, "HorizontalOverflow",
+                return kit.failed(name, seconds, .horizontalOverflow,
                                   redact.redact("at \(viewport.width) px the document is \(layout.scrollWidth) px wide, \(layout.scrollWidth - layout.layoutWidth) px more than its \(layout.layoutWidth) px viewport (a horizontal scrollbar)\(who)"),
                                   evidence)
             }

@@ -9,12 +9,12 @@ struct LoadObservations: Sendable {
         case unexpectedStatus = "other non-2xx"
         case noID = "2xx create without an id"
 
-        var oracle: String {
+        var oracle: Oracle {
             switch self {
-            case .noAnswer: return "NoAnswer"
-            case .serverError: return "ServerError"
-            case .unexpectedStatus: return "UnexpectedStatus"
-            case .noID: return "SpecMismatch"
+            case .noAnswer: return .noAnswer
+            case .serverError: return .serverError
+            case .unexpectedStatus: return .unexpectedStatus
+            case .noID: return .specMismatch
             }
         }
     }

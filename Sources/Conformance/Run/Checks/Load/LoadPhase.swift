@@ -6,21 +6,26 @@ import Foundation
 /// isolation oracles stay on: every answer is scanned for other users' markers, and the
 /// database is audited afterwards, because races only show under concurrency.
 struct LoadPhase: BuiltInCheck {
-    struct Parameters: Sendable {
-        var seconds = 5.0
-        var concurrency = 16
-        var p95Ms = 200.0
-        var users = 4
+    static let name = CheckName.load
+    static let title = "latency under load"
+
+    struct Parameters: ResourceParameters {
+        let seconds: Double
+        let concurrency: Int
+        let p95Ms: Double
+        let users: Int
+        let resource: String
+        static let specs: [ParameterSpec] = [
+            ParameterSpec("seconds", .number(min: 0.5, max: 3600), default: 5, "Length of the timed phase (at least 0.5)."),
+            ParameterSpec("concurrency", .integer(min: 1, max: 512), default: 16, "Concurrent workers (1–512)."),
+            ParameterSpec("p95Ms", .number(min: 1, max: 600_000), default: 200, "The p95 budget per operation, in ms (at least 1)."),
+            ParameterSpec("users", .integer(min: 1, max: 32), default: 4, "How many of the scenario's users share the workers (1–32)."),
+            .resource,
+        ]
+
         /// Objects each worker creates before the clock starts, so per-object operations have
         /// something to act on from the first request.
-        var seedPerWorker = 2
-
-        init(_ p: JSONObject) {
-            if let v = p["seconds"]?.numberValue { seconds = v }
-            if let v = p["concurrency"]?.intValue { concurrency = v }
-            if let v = p["p95Ms"]?.numberValue { p95Ms = v }
-            if let v = p["users"]?.intValue { users = v }
-        }
+        var seedPerWorker: Int { 2 }
 
         /// Each request's bound: generous against the budget (so a slow answer is measured, not
         /// cut), yet short enough that a hung one cannot stretch the phase much.
@@ -29,11 +34,10 @@ struct LoadPhase: BuiltInCheck {
 
     static let loopOperations: [Operation] = [.list, .create, .get, .update, .toggle]
 
-    func run(_ input: CheckInput) async -> [CaseResult] {
+    func run(_ input: CheckInput, _ params: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource() else { return [kit.skipped("load", "the target maps no such resource")] }
-        let params = Parameters(input.parameters)
+        guard let resource = input.resource(params) else { return [kit.skipped("load", "the target maps no such resource")] }
         var users = Array(input.identities.prefix(max(1, params.users)))
         guard !users.isEmpty else { return [kit.skipped("load", "the scenario names no user to load the API with")] }
         let cycle = Self.loopOperations.filter { resource.routes[$0] != nil }
@@ -51,7 +55,7 @@ struct LoadPhase: BuiltInCheck {
         let failedSetup = Dictionary(grouping: seeds.enumerated().filter { $0.element.failed > 0 }, by: { workers[$0.offset].user.logicalName })
         for (name, list) in failedSetup.sorted(by: { $0.key < $1.key }) {
             let example = list.first?.element.example.map { [kit.evidence("create as \(name)", $0)] } ?? []
-            cases.append(kit.failed("\(name) creates \(resource.name) before the load phase", 0, "SetupFailed",
+            cases.append(kit.failed("\(name) creates \(resource.name) before the load phase", 0, .setupFailed,
                                     "\(list.reduce(0) { $0 + $1.element.failed }) create(s) as \(name) failed; its workers have fewer objects to act on",
                                     example))
         }
@@ -140,7 +144,7 @@ struct LoadPhase: BuiltInCheck {
         let rate = row.seconds > 0 ? Double(s.count) / row.seconds : 0
         let detail = "p50 \(Self.ms(s.p50)), p99 \(Self.ms(s.p99)), max \(Self.ms(s.max)); \(s.count) request(s), \(s.errors) error(s), \(String(format: "%.1f", rate)) req/s"
         if s.p95 * 1000 > budgetMs {
-            return kit.failed(name, 0, "LatencyBudget",
+            return kit.failed(name, 0, .latencyBudget,
                               "p95 \(Self.ms(s.p95)) exceeds the \(Self.figure(budgetMs)) ms budget (\(detail))", [figures])
         }
         return kit.passed(name, 0, [Evidence(.note, "verdict", "p95 \(Self.ms(s.p95)) within the \(Self.figure(budgetMs)) ms budget (\(detail))"), figures])
@@ -172,7 +176,7 @@ struct LoadPhase: BuiltInCheck {
         }
         var findings = all.leaks
         if all.leakCount > all.leaks.count {
-            findings.append(Finding(oracle: "CrossUserRead", message: "\(all.leakCount - all.leaks.count) more answer(s) under load held other users' markers"))
+            findings.append(Finding(oracle: .crossUserRead, message: "\(all.leakCount - all.leaks.count) more answer(s) under load held other users' markers"))
         }
         return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .failed(findings))
     }

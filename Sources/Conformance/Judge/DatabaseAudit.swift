@@ -21,19 +21,19 @@ public struct DatabaseAudit: Sendable {
             let evidence = [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(entry.id)", rowText)]
             guard let row, let o = row.objectValue else {
                 if !entry.deleted {
-                    out.append(Finding(oracle: "SilentWrite",
+                    out.append(Finding(oracle: .silentWrite,
                                        message: "\(resource.name) \(entry.id) of user \(entry.owner) is gone from the database, but its owner never deleted it",
                                        evidence: evidence))
                 }
                 continue
             }
             if entry.deleted {
-                out.append(Finding(oracle: "LostWrite", message: "\(resource.name) \(entry.id) was deleted by its owner through the API but is still stored",
+                out.append(Finding(oracle: .lostWrite, message: "\(resource.name) \(entry.id) was deleted by its owner through the API but is still stored",
                                    evidence: evidence))
                 continue
             }
             if let owner = o["owner"]?.plainText, owner != entry.owner {
-                out.append(Finding(oracle: "CrossUserWrite", message: "\(resource.name) \(entry.id) of user \(entry.owner) is now owned by \(owner)",
+                out.append(Finding(oracle: .crossUserWrite, message: "\(resource.name) \(entry.id) of user \(entry.owner) is now owned by \(owner)",
                                    evidence: evidence))
             }
             let changed = entry.fields.compactMap { field, want -> String? in
@@ -41,7 +41,7 @@ public struct DatabaseAudit: Sendable {
                 return FieldComparison.same(want, got) ? nil : "\(field) is \(JSONWriter.compact(got).prefix(80)), its owner wrote \(JSONWriter.compact(want).prefix(80))"
             }
             if !changed.isEmpty {
-                out.append(Finding(oracle: "SilentWrite",
+                out.append(Finding(oracle: .silentWrite,
                                    message: "\(resource.name) \(entry.id) of user \(entry.owner) was changed by someone else: \(changed.joined(separator: "; "))",
                                    evidence: evidence))
             }
@@ -61,7 +61,7 @@ public struct DatabaseAudit: Sendable {
             let foreign = context.markers.foreign(in: JSONWriter.compact(row), viewer: owner)
             guard let writer = foreign.first?.owner else { return nil }
             let id = row[resource.idColumn]?.plainText ?? "?"
-            return Finding(oracle: "CrossUserWrite",
+            return Finding(oracle: .crossUserWrite,
                            message: "\(resource.name) \(id) is stored as user \(owner)'s, but it holds data user \(writer) wrote",
                            evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", context.redactor.redact(JSONWriter.pretty(row)))])
         }

@@ -3,7 +3,7 @@
 /// every check that sends such probes.
 public enum DenialOracle {
     public struct Verdict: Sendable {
-        public var oracle: String
+        public var oracle: Oracle
         public var message: String
     }
 
@@ -15,17 +15,17 @@ public enum DenialOracle {
         let denial = deny.sorted().map(String.init).joined(separator: "/")
         let success = (200..<300).contains(status)
         if writes, success {
-            return Verdict(oracle: "CrossUserWrite",
+            return Verdict(oracle: .crossUserWrite,
                            message: "\(what) answered \(status)\(leaks.isEmpty ? "" : " and returned \(leaks.count) of \(owner)'s marker(s)"); expected a denial (\(denial))")
         }
         if !leaks.isEmpty {
-            return Verdict(oracle: "CrossUserRead", message: "\(what) delivered \(owner)'s data (\(leaks.count) marker(s)) with status \(status)")
+            return Verdict(oracle: .crossUserRead, message: "\(what) delivered \(owner)'s data (\(leaks.count) marker(s)) with status \(status)")
         }
         if success {
-            return Verdict(oracle: "DenialStatus", message: "\(what) answered \(status) (without \(owner)'s data); expected a denial (\(denial))")
+            return Verdict(oracle: .denialStatus, message: "\(what) answered \(status) (without \(owner)'s data); expected a denial (\(denial))")
         }
         if !deny.contains(status) {
-            return Verdict(oracle: "DenialStatus", message: "\(what) answered \(status); a denial is \(denial)")
+            return Verdict(oracle: .denialStatus, message: "\(what) answered \(status); a denial is \(denial)")
         }
         return nil
     }

@@ -1,0 +1,70 @@
+/// Every rule the harness can find broken. The raw value is the JUnit `<failure type>` and the
+/// `oracle` of results.json, so CI history and dashboards keep the names they have always had.
+public enum Oracle: String, Sendable, CaseIterable, Codable {
+    // Isolation (SC-004 and every check that sends cross-user probes)
+    case crossUserRead = "CrossUserRead"
+    case crossUserWrite = "CrossUserWrite"
+    case silentWrite = "SilentWrite"
+    case denialStatus = "DenialStatus"
+    case massAssignment = "MassAssignment"
+    case orphanRow = "OrphanRow"
+    // Authentication (SC-003, SC-009, SC-011)
+    case unauthenticatedAccess = "UnauthenticatedAccess"
+    case forgedTokenAccepted = "ForgedTokenAccepted"
+    case expiredTokenAccepted = "ExpiredTokenAccepted"
+    case secretSignedJWTAccepted = "SecretSignedJWTAccepted"
+    case symmetricJWT = "SymmetricJWT"
+    case unverifiedJWT = "UnverifiedJWT"
+    case privateKeyPublished = "PrivateKeyPublished"
+    case tokenMissing = "TokenMissing"
+    case tokenInvalid = "TokenInvalid"
+    case tokenLifetime = "TokenLifetime"
+    case impostorSignIn = "ImpostorSignIn"
+    case impostorSignUp = "ImpostorSignUp"
+    case wrongPasswordAccepted = "WrongPasswordAccepted"
+    case duplicateAccount = "DuplicateAccount"
+    case signUpFailed = "SignUpFailed"
+    case notBetterAuth = "NotBetterAuth"
+    case homeMadeAuth = "HomeMadeAuth"
+    case homeMadeAuthRoute = "HomeMadeAuthRoute"
+    case foreignPasswordHash = "ForeignPasswordHash"
+    // Data (SC-002, SC-007, SC-010, SC-012)
+    case specMismatch = "SpecMismatch"
+    case captureMissing = "CaptureMissing"
+    case lostWrite = "LostWrite"
+    case databaseMismatch = "DatabaseMismatch"
+    case injectionError = "InjectionError"
+    case missingTable = "MissingTable"
+    case missingColumn = "MissingColumn"
+    case schemaMismatch = "SchemaMismatch"
+    case ownerNotBetterAuthUser = "OwnerNotBetterAuthUser"
+    case notNeon = "NotNeon"
+    case writtenElsewhere = "WrittenElsewhere"
+    // Behaviour under load and in the browser (SC-006, SC-008)
+    case serverError = "ServerError"
+    case noAnswer = "NoAnswer"
+    case unexpectedStatus = "UnexpectedStatus"
+    case latencyBudget = "LatencyBudget"
+    case responsiveLayout = "ResponsiveLayout"
+    case horizontalOverflow = "HorizontalOverflow"
+    // A probe's own preparation went wrong in a way the app caused (its create answered nothing usable).
+    case setupFailed = "SetupFailed"
+    // A scenario asked for something the harness cannot do with this target.
+    case scenarioError = "ScenarioError"
+}
+
+/// Why a case could not be carried out: the run's fault or the environment's, never the app's
+/// broken rule. The raw value is the JUnit `<error type>`.
+public enum ErrorKind: String, Sendable, CaseIterable, Codable {
+    case connectionError = "ConnectionError"
+    case authUnreachable = "AuthUnreachable"
+    case databaseUnreachable = "DatabaseUnreachable"
+    case queryError = "QueryError"
+    case frontendUnreachable = "FrontendUnreachable"
+    case browserError = "BrowserError"
+    case cryptoError = "CryptoError"
+    case targetMismatch = "TargetMismatch"
+    case scenarioError = "ScenarioError"
+    case internalError = "InternalError"
+    case interrupted = "Interrupted"
+}
