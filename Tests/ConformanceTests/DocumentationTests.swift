@@ -281,8 +281,10 @@ import Testing
         #expect(Self.keys(defs["resource"]?["properties"]) == TargetLoader.resourceKeys, "resource keys")
         #expect(Self.keys(defs["resource"]?["properties"]?["routes"]?["properties"]) == Set(Operation.allCases.map(\.rawValue)), "route operations")
         for op in Operation.allCases {
-            let ref = defs["resource"]?["properties"]?["routes"]?["properties"]?[op.rawValue]?["$ref"]?.stringValue
-            #expect(ref == (op.isPerObject ? "#/$defs/perObjectRoute" : "#/$defs/route"), "route of \(op.rawValue)")
+            // A route, or null: the app has no such operation.
+            let choices = defs["resource"]?["properties"]?["routes"]?["properties"]?[op.rawValue]?["oneOf"]?.arrayValue ?? []
+            #expect(choices.first?["$ref"]?.stringValue == (op.isPerObject ? "#/$defs/perObjectRoute" : "#/$defs/route"), "route of \(op.rawValue)")
+            #expect(choices.dropFirst().first?["type"] == .string("null"), "route of \(op.rawValue) may be null")
         }
         let tokens = Set(defs["auth"]?["properties"]?["token"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         #expect(tokens == Set(Target.TokenSource.allCases.map(\.rawValue)), "auth.token values")

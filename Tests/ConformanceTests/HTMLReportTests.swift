@@ -1,3 +1,4 @@
+import ConformanceHTTP
 import Foundation
 import Testing
 import TestSupport
@@ -28,8 +29,11 @@ import TestSupport
     /// A run with hostile text everywhere the app's answers can reach, and secrets beside it.
     func hostileRun(folder: String, figures: Bool = true) -> RunResult {
         let n = Self.nasty, secret = Self.secrets[0], cookie = Self.secrets[1]
-        let exchange = "> GET http://x/api/tasks?q=\(secret)\n> Authorization: Bearer \(Self.jwt)\n< 200  (3.0 ms)\n< set-cookie: s=\(cookie)\n<\n"
-            + "> not a request line: \(n)\n{\"title\":\"\(n)\",\"token\":\"\(Self.jwt)\"}"
+        let request = HTTPRequest(method: "GET", url: "http://x/api/tasks?q=\(secret)", headers: [HTTPHeader("Authorization", "Bearer \(Self.jwt)")])
+        let answer = "> not a request line: \(n)\n{\"title\":\"\(n)\",\"token\":\"\(Self.jwt)\"}"
+        let response = HTTPResponse(status: 200, headers: [HTTPHeader("set-cookie", "s=\(cookie)")], body: Array(answer.utf8),
+                                    effectiveURL: request.url, timings: HTTPTimings(connect: 0, firstByte: 0.003, total: 0.003))
+        let exchange = Exchange(request: request, response: response, transportError: nil, seconds: 0.003)
         let rows = JSONWriter.pretty(.object(JSONObject([("id", 7), ("title", .string(n)), ("owner", .string(secret)), ("gone", .null)])))
         let data = figures ? Self.latency([("tasks.list", 80), ("<script>op</script>\(secret)", 250), ("tasks.never", nil)]) : nil
         let load = Evidence(.figures, "latency \(n)", "operation p95\ntasks.list 80.0", data: data)
@@ -39,7 +43,7 @@ import TestSupport
                        evidence: [Evidence(.note, "ok", n)]),
             CaseResult(name: "bad \(n) \(secret)", criterion: "SC-004", file: "p.json", seconds: 2, outcome: .failed([
                 Finding(oracle: .crossUserRead, message: "leak of \(cookie)\n\(n) \(Self.jwt)",
-                        evidence: [Evidence(.exchange, "t \(n)", exchange), Evidence(.rows, "row \(n)", rows),
+                        evidence: [Evidence("t \(n)", exchange), Evidence(.rows, "row \(n)", rows),
                                    Evidence(.rows, "not json", "before:\n\(n)"), Evidence(.note, n, "\(n) \(secret)")]),
             ])),
             CaseResult(name: "err", criterion: "SC-004", file: "p.json", seconds: 0, outcome: .error(kind: .connectionError, message: n)),
