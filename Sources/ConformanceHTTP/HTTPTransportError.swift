@@ -1,8 +1,13 @@
 /// The exchange did not produce an HTTP response (or, for `tooManyRedirects`, not a final one).
 public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
-        case connectionRefused, timeout, dns, tls, tooManyRedirects, invalidURL, other
+        case connectionRefused, timeout, dns, tls, tooManyRedirects, invalidURL
+        /// The caller's task was cancelled (Ctrl-C): the request may not even have been sent.
+        case cancelled
+        case other
     }
+
+    public var isCancellation: Bool { kind == .cancelled }
 
     public var kind: Kind
     /// The libcurl result code (CURLcode), 0 when the error was raised by this module itself.

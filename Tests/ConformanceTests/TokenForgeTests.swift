@@ -85,14 +85,14 @@ struct TokenForgeTests {
     func headerProbes() throws {
         let p = try ForgeFixture().probes()
         guard case .send(.none)? = p["no Authorization header"]?.payload else { Issue.record("no-header probe sends a header"); return }
-        guard case .send(.header(let empty))? = p["empty Bearer"]?.payload else { Issue.record("empty Bearer"); return }
+        guard case .send(.rawAuthorization(let empty))? = p["empty Bearer"]?.payload else { Issue.record("empty Bearer"); return }
         #expect(empty == "Bearer")
-        guard case .send(.header(let basic))? = p["Basic credentials"]?.payload else { Issue.record("Basic"); return }
+        guard case .send(.rawAuthorization(let basic))? = p["Basic credentials"]?.payload else { Issue.record("Basic"); return }
         #expect(basic.hasPrefix("Basic "))
         let decoded = Data(base64Encoded: String(basic.dropFirst(6))).map { String(decoding: $0, as: UTF8.self) }
         #expect(decoded?.hasPrefix("a@run.conformance.test:") == true)
         #expect((decoded?.count ?? 0) > "a@run.conformance.test:".count)
-        guard case .send(.header(let notJWT))? = p["non-JWT bearer value"]?.payload else { Issue.record("not-a-jwt"); return }
+        guard case .send(.rawAuthorization(let notJWT))? = p["non-JWT bearer value"]?.payload else { Issue.record("not-a-jwt"); return }
         #expect(notJWT == "Bearer not-a-jwt")
         // Only bearer tokens are registered as secrets: "Bearer" itself must stay readable.
         #expect(p["empty Bearer"]?.token == nil && p["non-JWT bearer value"]?.token == nil)

@@ -33,7 +33,7 @@ public struct BetterAuthClient: Sendable {
     public func get(_ path: String, cookie: String? = nil, bearer: String? = nil) async -> Exchange {
         var headers: [HTTPHeader] = []
         if let cookie { headers.append(HTTPHeader("Cookie", cookie)) }
-        if let bearer { headers.append(HTTPHeader("Authorization", "Bearer \(bearer)")) }
+        if let bearer { headers = Credential.bearer(bearer).adding(to: headers) }
         return await withRetry { await session.send("GET", url(path), headers: headers) }
     }
 

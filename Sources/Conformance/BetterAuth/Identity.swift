@@ -16,7 +16,6 @@ public struct Identity: Sendable {
     /// Problems found with what the auth server issued (a JWT that does not verify...).
     public var tokenProblems: [String] = []
 
-    public var authorization: String? { apiToken.map { "Bearer \($0)" } }
 }
 
 /// Why a user could not be created or signed in: the exchange is the evidence.

@@ -15,6 +15,15 @@ public struct Exchange: Sendable {
     }
     public var bodyText: String { response?.text ?? "" }
 
+    /// Everything the request carried (URL, headers, body) as text: a marker found in an answer
+    /// that is also here was echoed back, not leaked.
+    public var requestText: String {
+        var text = request.url + "\n" + request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+        if let body = request.body { text += "\n" + String(decoding: body, as: UTF8.self) }
+        // A marker percent-encoded in the URL is still the request's own.
+        return text + "\n" + (request.url.removingPercentEncoding ?? "")
+    }
+
     /// An exchange as reports show it: every part redacted, bodies bounded.
     public struct Shown: Sendable {
         public var requestLine: String
@@ -111,7 +120,7 @@ public struct HTTPSession: Sendable {
         } catch let e as HTTPTransportError {
             return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
         } catch is CancellationError {
-            let e = HTTPTransportError(kind: .other, curlCode: 0, message: "cancelled: the run was interrupted", url: req.url)
+            let e = HTTPTransportError(kind: .cancelled, curlCode: 0, message: "the run was interrupted", url: req.url)
             return Exchange(request: req, response: nil, transportError: e, seconds: Date().timeIntervalSince(start))
         } catch {
             let e = HTTPTransportError(kind: .other, curlCode: 0, message: "\(error)", url: req.url)

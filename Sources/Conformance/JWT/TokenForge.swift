@@ -38,7 +38,7 @@ public struct TokenForge: Sendable {
         }
 
         public enum Payload: Sendable {
-            case send(ResourceClient.Credentials)
+            case send(Credential)
             /// The probe cannot be built here; the reason becomes the skipped case's message.
             case unavailable(String)
         }
@@ -117,14 +117,14 @@ public struct TokenForge: Sendable {
         let basic = Base64URL.encode(Array("\(material.basicUser):\(SecureRandom.alphanumeric(16))".utf8))
         return [
             Probe(name: "no Authorization header", kind: .brokenHeader, summary: "no Authorization header at all", payload: .send(.none)),
-            Probe(name: "empty Bearer", kind: .brokenHeader, summary: "Authorization: Bearer, with no token", payload: .send(.header("Bearer"))),
+            Probe(name: "empty Bearer", kind: .brokenHeader, summary: "Authorization: Bearer, with no token", payload: .send(.rawAuthorization("Bearer"))),
             // Standard base64 is what Basic uses; base64url differs only in '-'/'_', which a
             // random alphanumeric password never produces, but padding must be restored.
             Probe(name: "Basic credentials", kind: .brokenHeader, summary: "Authorization: Basic with a known email and a wrong password",
-                  payload: .send(.header("Basic " + Self.padded(basic)))),
+                  payload: .send(.rawAuthorization("Basic " + Self.padded(basic)))),
             // Named so that the redactor's "Bearer <token>" pattern leaves the case name readable.
             Probe(name: "non-JWT bearer value", kind: .brokenHeader, summary: "an Authorization header whose bearer value is not-a-jwt",
-                  payload: .send(.header("Bearer not-a-jwt"))),
+                  payload: .send(.rawAuthorization("Bearer not-a-jwt"))),
         ]
     }
 

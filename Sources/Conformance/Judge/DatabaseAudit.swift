@@ -12,41 +12,11 @@ public struct DatabaseAudit: Sendable {
     /// that another scenario acting as the same user at the same moment cannot look like a breach.
     public func findings(resource: Resource, owners: Set<String>, ids: Set<String>? = nil) async throws -> [Finding] {
         guard let db = context.database else { return [] }
-        var out: [Finding] = []
         let entries = context.ledger.entries(resource: resource.name)
             .filter { owners.contains($0.owner) && (ids?.contains($0.id) ?? true) }
-        for entry in entries {
-            let row = try await db.row(of: resource, id: entry.id)
-            let rowText = row.map { context.redactor.redact(JSONWriter.pretty($0)) } ?? "(no row)"
-            let evidence = [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(entry.id)", rowText)]
-            guard let row, let o = row.objectValue else {
-                if !entry.deleted {
-                    out.append(Finding(oracle: .silentWrite,
-                                       message: "\(resource.name) \(entry.id) of user \(entry.owner) is gone from the database, but its owner never deleted it",
-                                       evidence: evidence))
-                }
-                continue
-            }
-            if entry.deleted {
-                out.append(Finding(oracle: .lostWrite, message: "\(resource.name) \(entry.id) was deleted by its owner through the API but is still stored",
-                                   evidence: evidence))
-                continue
-            }
-            if let owner = o["owner"]?.plainText, owner != entry.owner {
-                out.append(Finding(oracle: .crossUserWrite, message: "\(resource.name) \(entry.id) of user \(entry.owner) is now owned by \(owner)",
-                                   evidence: evidence))
-            }
-            let changed = entry.fields.compactMap { field, want -> String? in
-                guard let got = o[field] else { return nil }
-                return FieldComparison.same(want, got) ? nil : "\(field) is \(JSONWriter.compact(got).prefix(80)), its owner wrote \(JSONWriter.compact(want).prefix(80))"
-            }
-            if !changed.isEmpty {
-                out.append(Finding(oracle: .silentWrite,
-                                   message: "\(resource.name) \(entry.id) of user \(entry.owner) was changed by someone else: \(changed.joined(separator: "; "))",
-                                   evidence: evidence))
-            }
-        }
-        return out
+        var rows: [String: JSONValue] = [:]
+        for entry in entries { rows[entry.id] = try await db.row(of: resource, id: entry.id) }
+        return ExpectedStateOracle.judge(entries, rows: rows, resource: resource)
     }
 
     /// Rows stored as one user's that carry another user's taint marker: written in the victim's
@@ -63,7 +33,7 @@ public struct DatabaseAudit: Sendable {
             let id = row[resource.idColumn]?.plainText ?? "?"
             return Finding(oracle: .crossUserWrite,
                            message: "\(resource.name) \(id) is stored as user \(owner)'s, but it holds data user \(writer) wrote",
-                           evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", context.redactor.redact(JSONWriter.pretty(row)))])
+                           evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", JSONWriter.pretty(row))])
         }
     }
 }

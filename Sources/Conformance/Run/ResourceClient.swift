@@ -6,12 +6,7 @@ public struct ResourceClient: Sendable {
     public let session: HTTPSession
     public let target: Target
 
-    public enum Credentials: Sendable {
-        case none
-        case bearer(String)
-        /// A raw `Authorization` header value (broken-credential probes).
-        case header(String)
-    }
+    public typealias Credentials = Credential
 
     public struct Call: Sendable {
         public var resource: Resource
@@ -48,11 +43,7 @@ public struct ResourceClient: Sendable {
             url += "?" + call.query.map { "\(URLPath.escape($0.0))=\(URLPath.escape($0.1))" }.joined(separator: "&")
         }
         var headers: [HTTPHeader] = [HTTPHeader("Accept", "application/json")]
-        switch call.credentials {
-        case .none: break
-        case .bearer(let t): headers.append(HTTPHeader("Authorization", "Bearer \(t)"))
-        case .header(let h): headers.append(HTTPHeader("Authorization", h))
-        }
+        headers = call.credentials.adding(to: headers)
         var body: [UInt8]?
         if let raw = call.rawBody {
             body = Array(raw.utf8)

@@ -38,7 +38,7 @@ public final class RunContext: Sendable {
         self.environment = environment
     }
 
-    public func note(_ text: String) { notes.withLock { $0.append(redactor.redact(text)) } }
+    public func note(_ text: String) { notes.withLock { $0.append(text) } }
 
     public func resource(_ name: String) -> Resource? { target.resources[name] }
 }

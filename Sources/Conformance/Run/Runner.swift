@@ -52,7 +52,7 @@ public struct Runner: Sendable {
                     }
                 }
             } catch let e as PostgresError {
-                databaseProblem = "the database could not be reached: \(redactor.redact(e.description))"
+                databaseProblem = "the database could not be reached: \(e.description)"
             }
             if database == nil, let expected = target.neonBranch {
                 // The branch guard fails closed: without a connection it cannot tell.
@@ -107,7 +107,7 @@ public struct Runner: Sendable {
                 let rows = report.rows.sorted { $0.key < $1.key }.map { "\($0.value) from \($0.key)" }.joined(separator: ", ")
                 context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(rows.isEmpty ? "" : " and rows: \(rows)")")
             } catch {
-                context.note("clean-up failed: \(redactor.redact("\(error)")); users of run \(runID) are on @\(UserPool.emailDomain(runID: runID))")
+                context.note("clean-up failed: \("\(error)"); users of run \(runID) are on @\(UserPool.emailDomain(runID: runID))")
             }
         } else if !options.keep, await !context.pool.emails.isEmpty {
             let why = target.databaseURL == nil ? "no database URL was given" : "the database could not be reached"
@@ -166,7 +166,7 @@ public struct Runner: Sendable {
             out.append(("database server", db.connection.serverVersion))
             out.append(("database TLS", db.connection.tls.inUse ? "\(db.connection.tls.version ?? "TLS") (sslmode \(db.connection.tls.sslmode ?? "?"))" : "not in use"))
         }
-        return out.map { ($0.0, redactor.redact($0.1)) }
+        return out.map { ($0.0, $0.1) }
     }
 }
 

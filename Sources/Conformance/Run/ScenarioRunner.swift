@@ -63,33 +63,21 @@ public struct ScenarioRunner: Sendable {
                 } catch let m as ScenarioScope.Missing {
                     result = StepOutcome(.skipped("${\(m.name)} has no value: the step that should have set it did not succeed"))
                 } catch {
-                    result = StepOutcome(.error(kind: .internalError, message: context.redactor.redact("\(error)")))
+                    result = StepOutcome(.error(kind: .internalError, message: "\(error)"))
                 }
             }
-            if case .passed = result.outcome {
-                // A capture that finds nothing fails its step: later steps would be skipped and
-                // the criterion would still read "passed" with half of it never tested.
-                var missing: [String] = []
-                for c in step.capture {
-                    if let observed = result.observed, let v = c.path.first(in: observed) { scope.captures[c.variable] = v }
-                    else { missing.append("\(c.variable) = \(c.path)") }
-                }
-                if !missing.isEmpty {
-                    result.outcome = .failed([Finding(oracle: .captureMissing,
-                                                      message: "nothing to capture at \(missing.joined(separator: ", ")) in the answer",
-                                                      evidence: result.evidence)])
-                }
-            }
+            for (variable, value) in result.captures { scope.captures[variable] = value }
             let seconds = Date().timeIntervalSince(t0)
+            let source = StepSource(file: scenario.file, pointer: step.pointer)
             if result.cases.isEmpty || !(result.outcome.isPassed) {
-                let c = CaseResult(name: step.name, criterion: scenario.criterion, file: scenario.file, seconds: seconds,
-                                   outcome: result.outcome, evidence: result.evidence)
+                var c = CaseResult(name: step.name, criterion: scenario.criterion, seconds: seconds, outcome: result.outcome, evidence: result.evidence)
+                c.source = source
                 cases.append(c)
                 progress(c)
             }
             for var c in result.cases {
                 c.criterion = scenario.criterion
-                c.file = scenario.file
+                c.source = source
                 cases.append(c)
                 progress(c)
             }
@@ -100,11 +88,11 @@ public struct ScenarioRunner: Sendable {
 
     func identityOutcome(_ step: Step, user: String, problem: IdentityError) -> StepOutcome {
         let evidence = problem.exchange.map { [Evidence(.exchange, "sign-up of \(user)", $0.transcript(context.redactor))] } ?? []
-        if problem.unreachable { return StepOutcome(.error(kind: .authUnreachable, message: context.redactor.redact(problem.message)), evidence: evidence) }
+        if problem.unreachable { return StepOutcome(.error(kind: .authUnreachable, message: problem.message), evidence: evidence) }
         if case .signUp = step.kind {
-            return StepOutcome(.failed([Finding(oracle: .signUpFailed, message: context.redactor.redact(problem.message), evidence: evidence)]))
+            return StepOutcome(.failed([Finding(oracle: .signUpFailed, message: problem.message, evidence: evidence)]))
         }
-        return StepOutcome(.skipped("user \(user) could not be created: \(context.redactor.redact(problem.message))"))
+        return StepOutcome(.skipped("user \(user) could not be created: \(problem.message)"))
     }
 }
 

@@ -47,6 +47,8 @@ public struct StepOutcome: Sendable {
     public var evidence: [Evidence] = []
     /// The document captures read from.
     public var observed: JSONValue?
+    /// What the judge captured for later steps.
+    public var captures: [String: JSONValue] = [:]
     /// Extra test cases a built-in check produced (one per probe).
     public var cases: [CaseResult] = []
 

@@ -13,7 +13,12 @@ struct CheckKit: Sendable {
 
     func failed(_ name: String, _ seconds: Double, _ oracle: Oracle, _ message: String, _ evidence: [Evidence]) -> CaseResult {
         CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                   outcome: .failed([Finding(oracle: oracle, message: context.redactor.redact(message), evidence: evidence)]))
+                   outcome: .failed([Finding(oracle: oracle, message: message, evidence: evidence)]))
+    }
+
+    /// The probe ran, but its observation cannot show whether the rule held.
+    func notJudged(_ name: String, _ reason: String, _ evidence: [Evidence] = []) -> CaseResult {
+        CaseResult(name: name, seconds: 0, outcome: .notJudged(reason), evidence: evidence)
     }
 
     func skipped(_ name: String, _ reason: String) -> CaseResult {
@@ -32,11 +37,11 @@ struct CheckKit: Sendable {
     func errored(_ name: String, _ ex: Exchange) -> CaseResult? {
         guard let e = ex.transportError else { return nil }
         return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                          outcome: .error(kind: .connectionError, message: context.redactor.redact(e.description)),
+                          outcome: .error(kind: .connectionError, message: e.description),
                           evidence: [evidence(name, ex)])
     }
 
-    func credentials(_ i: Identity?) -> ResourceClient.Credentials { i?.apiToken.map { .bearer($0) } ?? .none }
+    func credentials(_ i: Identity?) -> Credential { i?.credential ?? .none }
 
     /// A body for a create or update whose text fields all carry the owner's taint marker.
     func taintedBody(_ resource: Resource, owner: Identity) -> JSONValue {

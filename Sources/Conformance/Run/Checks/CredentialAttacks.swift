@@ -140,7 +140,7 @@ struct ProbeTarget: Sendable {
             if !deny.contains(status) {
                 // Accepted is the probe's own failure; refused with another status is a wrong denial.
                 let oracle: Oracle = (200..<300).contains(status) ? probe.oracle : .denialStatus
-                findings.append(Finding(oracle: oracle, message: context.redactor.redact(refusal(probe, op, status)), evidence: evidence))
+                findings.append(Finding(oracle: oracle, message: refusal(probe, op, status), evidence: evidence))
             }
             if op.writes, var o = object {
                 if let change = await o.changed(context: context, resource: resource) {
@@ -240,9 +240,9 @@ struct TargetObject: Sendable {
         let now: JSONValue?
         do { now = try await db.row(of: resource, id: id) } catch { return nil }
         guard now != snapshot else { return nil }
-        let after = now.map { context.redactor.redact(JSONWriter.pretty($0)) } ?? "(row deleted)"
+        let after = now.map { JSONWriter.pretty($0) } ?? "(row deleted)"
         return Evidence(.rows, "\(resource.table) row \(id) before and after",
-                        "before:\n" + context.redactor.redact(JSONWriter.pretty(snapshot)) + "\nafter:\n" + after)
+                        "before:\n" + JSONWriter.pretty(snapshot) + "\nafter:\n" + after)
     }
 
     /// After a change: the row as it is now, or a new object when it is gone.

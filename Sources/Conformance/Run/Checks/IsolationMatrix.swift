@@ -58,13 +58,14 @@ struct IsolationMatrix: BuiltInCheck {
         for phase in [ops.filter { $0 != .delete }, ops.filter { $0 == .delete }] where !phase.isEmpty {
             let phaseCases = await withTaskGroup(of: [CaseResult].self) { group in
                 for (owner, attacker) in pairs {
-                    for id in (objects[owner.id] ?? []).prefix(targetsPerOwner) {
+                    for (n, id) in (objects[owner.id] ?? []).prefix(targetsPerOwner).enumerated() {
+                        let object = ProbeSender.ObjectRef(id: id, ordinal: n + 1)
                         group.addTask {
                             var out: [CaseResult] = []
                             for op in phase {
-                                out.append(await probes.foreignObject(op, id: id, owner: owner, attacker: attacker, pathUser: attacker))
+                                out.append(await probes.foreignObject(op, object, owner: owner, attacker: attacker, pathUser: attacker))
                                 if resource.routes[op]?.hasUserId == true, op != .delete {
-                                    out.append(await probes.foreignObject(op, id: id, owner: owner, attacker: attacker, pathUser: owner))
+                                    out.append(await probes.foreignObject(op, object, owner: owner, attacker: attacker, pathUser: owner))
                                 }
                             }
                             return out
@@ -121,9 +122,17 @@ struct ProbeSender: Sendable {
     let resource: Resource
     let deny: Set<Int>
 
-    func foreignObject(_ op: Operation, id: String, owner: Identity, attacker: Identity, pathUser: Identity) async -> CaseResult {
+    /// An object of the owner's: its id for the request, its place among the owner's objects for
+    /// the case name (names stay the same from run to run; the id is in the exchange).
+    struct ObjectRef: Sendable {
+        var id: String
+        var ordinal: Int
+    }
+
+    func foreignObject(_ op: Operation, _ object: ObjectRef, owner: Identity, attacker: Identity, pathUser: Identity) async -> CaseResult {
         let viaPath = pathUser.id == owner.id
-        let name = "\(attacker.logicalName) \(op.rawValue)s \(owner.logicalName)'s \(resource.name) \(id)\(viaPath ? " via \(owner.logicalName)'s id in the path" : "")"
+        let id = object.id
+        let name = "\(attacker.logicalName) \(op.rawValue)s \(owner.logicalName)'s \(resource.name) #\(object.ordinal)\(viaPath ? " via \(owner.logicalName)'s id in the path" : "")"
         var body: JSONValue?
         if op == .update { body = kit.taintedBody(resource, owner: attacker) }
         if op == .toggle, let flag = resource.toggleSends { body = .object(JSONObject([(flag, .bool(true))])) }

@@ -59,7 +59,7 @@ struct MassAssignment: BuiltInCheck {
                 let row = try await db.row(of: resource, id: id)
                 let owner = row?["owner"]?.plainText
                 let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
-                                    context.redactor.redact(row.map(JSONWriter.pretty) ?? "(no row)"))
+                                    row.map(JSONWriter.pretty) ?? "(no row)")
                 if row == nil {
                     cases.append(kit.failed(name, ex.seconds, .lostWrite,
                                             "the \(op.rawValue) answered \(status) but no row with \(resource.idColumn) = \(id) is in \(resource.qualifiedTable)",

@@ -1,3 +1,5 @@
+import ConformanceHTTP
+
 /// Routes nobody named: every route the API publishes in OpenAPI is probed without credentials,
 /// with broken ones, across users where it takes an id, and by each user with their own ids while
 /// scanning for other users' markers. Routes the target does not map are listed by name.
@@ -66,14 +68,12 @@ struct UnnamedRoutes: BuiltInCheck {
             }
             let body: [UInt8]? = ["POST", "PUT", "PATCH"].contains(route.method)
                 ? resource.map { HTTPSession.jsonBody(kit.taintedBody($0, owner: owner)) } : nil
-            let headers = body == nil ? [] : [HTTPHeaderValue.json]
+            let headers = body == nil ? [] : [HTTPHeader("Content-Type", "application/json")]
 
             // Without credentials, and with a malformed header.
-            for (label, auth) in [("without credentials", nil), ("with a malformed token", "Bearer not-a-token")] as [(String, String?)] {
+            for (label, credential) in [("without credentials", Credential.none), ("with a malformed token", .rawAuthorization("Bearer not-a-token"))] {
                 let name = "\(route.description) \(label)"
-                var hs = headers.map { $0.header }
-                if let auth { hs.append(.init("Authorization", auth)) }
-                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: hs, body: body)
+                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: credential.adding(to: headers), body: body)
                 if let e = kit.errored(name, ex) { cases.append(e); continue }
                 let status = ex.status ?? 0
                 let leaks = context.markers.found(in: ex.bodyText)
@@ -95,9 +95,7 @@ struct UnnamedRoutes: BuiltInCheck {
             let aimable = idParams.isEmpty || (aimsAtOurs && objectOf[owner.id] != nil)
             if let other, !route.parameters.isEmpty, !isPublic, aimable {
                 let name = "\(route.description) as \(other.logicalName) on \(owner.logicalName)'s ids"
-                var hs = headers.map { $0.header }
-                if let auth = other.authorization { hs.append(.init("Authorization", auth)) }
-                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: hs, body: body)
+                let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: other.credential.adding(to: headers), body: body)
                 if let e = kit.errored(name, ex) { cases.append(e) }
                 else if let v = DenialOracle.judge(status: ex.status ?? 0, body: ex.bodyText, viewer: other.id, writes: route.method != "GET",
                                                    deny: context.target.denyStatuses, markers: context.markers,
@@ -112,12 +110,17 @@ struct UnnamedRoutes: BuiltInCheck {
             if route.method == "GET" {
                 for u in users.prefix(2) {
                     let name = "\(route.description) as \(u.logicalName) shows only \(u.logicalName)'s data"
-                    let hs = u.authorization.map { [HTTPHeaderValue.bearer($0).header] } ?? []
-                    let ex = await context.http.send("GET", url(user: u, objectOwner: u), headers: hs)
+                    let ex = await context.http.send("GET", url(user: u, objectOwner: u), headers: u.credential.adding(to: []))
                     if let e = kit.errored(name, ex) { cases.append(e); continue }
                     let leaks = context.markers.foreign(in: ex.bodyText, viewer: u.id)
-                    cases.append(leaks.isEmpty ? kit.passed(name, ex.seconds)
-                                 : kit.failed(name, ex.seconds, .crossUserRead, "returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]))
+                    if !leaks.isEmpty {
+                        cases.append(kit.failed(name, ex.seconds, .crossUserRead, "returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]))
+                    } else if let why = OwnCallOracle.refusal(status: ex.status ?? 0) {
+                        // The user's own call was refused: an empty answer proves nothing about leaks.
+                        cases.append(kit.notJudged(name, "\(u.logicalName)'s own call \(why)", [kit.evidence(name, ex)]))
+                    } else {
+                        cases.append(kit.passed(name, ex.seconds))
+                    }
                 }
             }
         }
@@ -132,20 +135,5 @@ struct UnnamedRoutes: BuiltInCheck {
             if c == "{" { inParam = true; out += "{}" } else if c == "}" { inParam = false } else if !inParam { out.append(c) }
         }
         return out.uppercased()
-    }
-}
-
-import ConformanceHTTP
-
-/// Headers the route probes send.
-enum HTTPHeaderValue {
-    case json
-    case bearer(String)
-
-    var header: HTTPHeader {
-        switch self {
-        case .json: return HTTPHeader("Content-Type", "application/json")
-        case .bearer(let t): return HTTPHeader("Authorization", "Bearer \(t)")
-        }
     }
 }

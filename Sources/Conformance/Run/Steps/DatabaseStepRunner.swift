@@ -45,15 +45,9 @@ struct DatabaseStepRunner: Sendable {
 
     func judge(_ step: Step, expect: Expectation? = nil, rows: JSONValue, rowCount: Int?, exists: Bool?, scope: ScenarioScope,
                title: String) throws -> StepOutcome {
-        let e = expect ?? step.expect ?? Expectation()
-        var obs = ExpectationOracle.Observation(json: rows)
-        obs.rowCount = rowCount
-        obs.exists = exists
-        let text = context.redactor.redact(String(JSONWriter.pretty(rows).prefix(4000)))
-        let evidence = [Evidence(.rows, title, text)]
-        let problems = try ExpectationOracle.problems(e, obs, lookup: scope.lookup)
-        if problems.isEmpty { return StepOutcome(.passed, evidence: evidence, observed: rows) }
-        return StepOutcome(.failed([Finding(oracle: .databaseMismatch, message: context.redactor.redact(problems.joined(separator: "; ")),
-                                            evidence: evidence)]), evidence: evidence, observed: rows)
+        var observation = StepObservation(.rows(rows, title: title, rowCount: rowCount, exists: exists),
+                                          expectation: expect ?? step.expect ?? Expectation())
+        observation.mismatch = .databaseMismatch
+        return try StepRunner(context: context).judge(step, observation, scope: scope)
     }
 }

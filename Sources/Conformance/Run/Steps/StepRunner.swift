@@ -51,7 +51,10 @@ struct StepRunner: Sendable {
                    oracle: Oracle = .specMismatch) throws -> StepOutcome {
         var expect = step.expect ?? Expectation()
         if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
-        return try judge(step, expect: expect, exchange: ex, observed: ex.json, scope: scope, extra: extra, oracle: oracle)
+        var observation = StepObservation(.exchange(ex, observed: ex.json), expectation: expect)
+        observation.extraProblems = extra
+        observation.mismatch = oracle
+        return try judge(step, observation, scope: scope)
     }
 
     func request(_ step: Step, _ r: RequestStep, scope: ScenarioScope) async throws -> StepOutcome {
@@ -63,10 +66,7 @@ struct StepRunner: Sendable {
             // able to send it to a third party.
             return StepOutcome(.error(kind: .scenarioError, message: "a request step sends \(r.user ?? "")'s credentials only to the API or auth origin, not to \(Target.origin(of: url))"))
         }
-        if let u = r.user, let auth = try identity(u, scope).authorization,
-           !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
-            headers.append(HTTPHeader("Authorization", auth))
-        }
+        if let u = r.user { headers = try identity(u, scope).credential.adding(to: headers) }
         var body: [UInt8]?
         if let raw = r.rawBody { body = Array(raw.utf8) }
         if let b = r.body { body = HTTPSession.jsonBody(try b.render(scope.lookup)) }
@@ -76,24 +76,14 @@ struct StepRunner: Sendable {
         var req = HTTPRequest(method: r.method, url: url, headers: headers, body: body)
         req.timeout = context.target.requestTimeout
         let ex = await context.http.send(req)
-        return try judge(step, expect: step.expect ?? Expectation(), exchange: ex, observed: ex.json, scope: scope, extra: [])
+        return try judge(step, StepObservation(.exchange(ex, observed: ex.json), expectation: step.expect ?? Expectation()), scope: scope)
     }
 
-    /// Common judging of an HTTP step: transport errors are infrastructure errors; otherwise the
-    /// expectation oracle decides, and the exchange is the evidence.
-    func judge(_ step: Step, expect: Expectation, exchange ex: Exchange, observed: JSONValue?, scope: ScenarioScope,
-               extra: [String], oracle: Oracle = .specMismatch) throws -> StepOutcome {
-        let evidence = [Evidence(.exchange, step.name, ex.transcript(context.redactor))]
-        if let e = ex.transportError {
-            return StepOutcome(.error(kind: .connectionError, message: context.redactor.redact(e.description)), evidence: evidence)
-        }
-        var obs = ExpectationOracle.Observation(status: ex.status, json: observed)
-        obs.headers = ex.response?.headers.map { ($0.name, $0.value) } ?? []
-        obs.bodyText = ex.bodyText
-        obs.seconds = ex.seconds
-        let problems = try ExpectationOracle.problems(expect, obs, lookup: scope.lookup) + extra
-        if problems.isEmpty { return StepOutcome(.passed, evidence: evidence, observed: observed) }
-        let message = context.redactor.redact(problems.joined(separator: "; "))
-        return StepOutcome(.failed([Finding(oracle: oracle, message: message, evidence: evidence)]), evidence: evidence, observed: observed)
+    /// Hands the observation to the judge and carries its verdict back to the scenario runner.
+    func judge(_ step: Step, _ observation: StepObservation, scope: ScenarioScope) throws -> StepOutcome {
+        let verdict = try StepJudge.judge(step, observation, markers: context.markers, lookup: scope.lookup)
+        var outcome = StepOutcome(verdict.outcome, evidence: verdict.evidence)
+        outcome.captures = verdict.captures
+        return outcome
     }
 }

@@ -98,7 +98,6 @@ struct FrontendCheck: BuiltInCheck {
 
     func judge(_ viewport: Viewport, name: String, url: String, cookies: [(String, String)], browser: HeadlessChromium,
                screenshot: URL, kit: CheckKit) async -> CaseResult {
-        let redact = kit.context.redactor
         let (result, seconds) = await CheckKit.time { () -> Result<HeadlessChromium.Layout, Error> in
             do { return .success(try await browser.layout(of: url, width: viewport.width, height: viewport.height, mobile: viewport.mobile,
                                                           cookies: cookies, screenshot: screenshot)) } catch { return .failure(error) }
@@ -106,13 +105,13 @@ struct FrontendCheck: BuiltInCheck {
         switch result {
         case .failure(let e as HeadlessChromium.NavigationError):
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                              outcome: .error(kind: .frontendUnreachable, message: redact.redact("\(url) could not be loaded: \(e.reason)")))
+                              outcome: .error(kind: .frontendUnreachable, message: "\(url) could not be loaded: \(e.reason)"))
         case .failure(let e):
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                              outcome: .error(kind: .browserError, message: redact.redact("\(e)")))
+                              outcome: .error(kind: .browserError, message: "\(e)"))
         case .success(let layout):
             var evidence = [Evidence(.figures, "layout at \(viewport.width)×\(viewport.height)\(viewport.mobile ? " (mobile)" : "")",
-                                     redact.redact(layout.figures))]
+                                     layout.figures)]
             if let path = layout.screenshot { evidence.append(Evidence(.note, "screenshot \(viewport.width)×\(viewport.height)", path)) }
             if viewport.mobile, layout.layoutWidth > viewport.width + 1 {
                 return kit.failed(name, seconds, .responsiveLayout,
@@ -122,7 +121,7 @@ struct FrontendCheck: BuiltInCheck {
             if layout.scrollWidth > layout.layoutWidth + 1 {
                 let who = layout.offenders.isEmpty ? "" : "; sticking out: " + layout.offenders.joined(separator: ", ")
                 return kit.failed(name, seconds, .horizontalOverflow,
-                                  redact.redact("at \(viewport.width) px the document is \(layout.scrollWidth) px wide, \(layout.scrollWidth - layout.layoutWidth) px more than its \(layout.layoutWidth) px viewport (a horizontal scrollbar)\(who)"),
+                                  "at \(viewport.width) px the document is \(layout.scrollWidth) px wide, \(layout.scrollWidth - layout.layoutWidth) px more than its \(layout.layoutWidth) px viewport (a horizontal scrollbar)\(who)",
                                   evidence)
             }
             return kit.passed(name, seconds, [Evidence(.note, "verdict", "document \(layout.scrollWidth) px wide in a \(layout.layoutWidth) px viewport")] + evidence)

@@ -97,7 +97,7 @@ struct LoadWorker: Sendable {
             let owners = Set(leaks.map(\.owner)).map { names[$0] ?? $0 }.sorted()
             let label = "\(resource.name).\(op.rawValue)"
             obs.leak(Finding(oracle: .crossUserRead,
-                             message: context.redactor.redact("under load, \(user.logicalName)'s \(label) answer (status \(status)) held \(leaks.count) marker(s) of \(owners.joined(separator: ", "))"),
+                             message: "under load, \(user.logicalName)'s \(label) answer (status \(status)) held \(leaks.count) marker(s) of \(owners.joined(separator: ", "))",
                              evidence: [kit.evidence("\(user.logicalName) \(label) under load", ex)]))
         }
 
