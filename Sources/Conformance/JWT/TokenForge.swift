@@ -146,6 +146,10 @@ public struct TokenForge: Sendable {
         return out
     }
 
+    /// The header probes' names, in the order `headerProbes()` builds them (the plan prints them).
+    static let headerNames = ["no Authorization header", "empty Bearer", "Basic credentials", "non-JWT bearer value"]
+    static let sessionTokenName = "session token as bearer"
+
     /// The forged probes' names, also listed when they cannot be built so the report stays complete.
     static let forgedNames = ["alg none", "stripped signature", "altered payload", "unknown signing key",
                               "HS256 with BETTER_AUTH_SECRET", "HS256 keyed with the JWKS key (JWK JSON)",
@@ -313,7 +317,7 @@ public struct TokenForge: Sendable {
     }
 
     func sessionTokenAsJWT() -> Probe {
-        let name = "session token as bearer"
+        let name = Self.sessionTokenName
         if material.sessionTokenIsTheCredential {
             return Probe(name: name, kind: .forgedToken, summary: "",
                          payload: .unavailable("the target's API takes the session token as its bearer: it is the genuine credential here"))

@@ -31,7 +31,13 @@ public struct Plan: Sendable {
         for s in scenarios {
             lines.append("")
             lines.append("\(s.criterion)  \(s.id) — \(s.title)  [\(s.file)]")
-            for step in s.steps { lines.append("  - " + Self.describe(step, target: target)) }
+            let context = PlanContext(target: target, users: s.users.sorted())
+            for step in s.steps {
+                lines.append("  - " + Self.describe(step, target: target))
+                if case .check(let c) = step.kind, let check = CheckRegistry.descriptor(c.check) {
+                    lines += check.plan(c.parameters, context).map { "      · " + $0 }
+                }
+            }
         }
         self.lines = lines
     }
@@ -52,7 +58,9 @@ public struct Plan: Sendable {
         case .request(let r): return "\(step.name): \(r.method) \(r.url.source)"
         case .sql(let s): return "\(step.name): read-only SQL \(s.sql.prefix(80))"
         case .stored(let s): return "\(step.name): read \(target.resources[s.resource]?.qualifiedTable ?? s.resource) by id"
-        case .check(let c): return "\(step.name): built-in check \(c.check)"
+        case .check(let c):
+            let given = c.given.isEmpty ? "" : " with " + JSONWriter.compact(.object(c.given))
+            return "\(step.name): check \(c.check.rawValue)\(given)"
         }
     }
 }

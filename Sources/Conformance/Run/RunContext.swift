@@ -38,6 +38,22 @@ public final class RunContext: Sendable {
         self.environment = environment
     }
 
+    /// The API's OpenAPI document, fetched once per run whoever asks first (nil when the target
+    /// says there is none); every check that reads it shares the same answer.
+    public func openAPIExchange() async -> Exchange? {
+        guard let path = target.openAPIPath else { return nil }
+        let task = openAPI.withLock { cached -> Task<Exchange, Never> in
+            if let cached { return cached }
+            let url = Target.join(target.apiURL, path)
+            let http = self.http
+            let fetch = Task { await http.send("GET", url) }
+            cached = fetch
+            return fetch
+        }
+        return await task.value
+    }
+    private let openAPI = Locked<Task<Exchange, Never>?>(nil)
+
     public func note(_ text: String) { notes.withLock { $0.append(text) } }
 
     public func resource(_ name: String) -> Resource? { target.resources[name] }

@@ -6,6 +6,8 @@ public protocol BuiltInCheck: Sendable {
     static var title: String { get }
     init()
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult]
+    /// The probes the check will send, for `conformance plan` (Plan/CheckPlans.swift).
+    func plan(_ parameters: Parameters, _ context: PlanContext) -> [String]
 }
 
 /// One built-in check with its parameters' declaration, its implementation behind a
@@ -16,12 +18,17 @@ public struct CheckDescriptor: Sendable {
     public let specs: [ParameterSpec]
     let decode: @Sendable (JSONObject, JSONPointer) throws -> any CheckParameters
     let run: @Sendable (CheckInput, any CheckParameters) async -> [CaseResult]
+    let plan: @Sendable (any CheckParameters, PlanContext) -> [String]
 
     init<C: BuiltInCheck>(_ check: C) {
         name = C.name
         title = C.title
         specs = C.Parameters.specs
         decode = { given, pointer in try C.Parameters.decode(given, at: pointer) }
+        plan = { parameters, context in
+            guard let typed = parameters as? C.Parameters else { return [] }
+            return check.plan(typed, context)
+        }
         run = { input, parameters in
             // The loader decoded these parameters with this very descriptor.
             guard let typed = parameters as? C.Parameters else { return [] }

@@ -19,8 +19,9 @@ struct UnnamedRoutes: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let path = context.target.openAPIPath else { return [kit.skipped("routes in OpenAPI", "the target says the API publishes no OpenAPI")] }
-        let docEx = await context.http.send("GET", Target.join(context.target.apiURL, path))
+        guard let path = context.target.openAPIPath, let docEx = await context.openAPIExchange() else {
+            return [kit.skipped("routes in OpenAPI", "the target says the API publishes no OpenAPI")]
+        }
         if let e = kit.errored("routes in OpenAPI", docEx) { return [e] }
         guard docEx.status == 200, let doc = docEx.json else {
             return [kit.skipped("routes in OpenAPI", "\(path) answered \(docEx.status ?? 0): routes nobody named cannot be discovered")]

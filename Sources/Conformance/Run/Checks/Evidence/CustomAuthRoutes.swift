@@ -25,11 +25,10 @@ struct CustomAuthRoutes: BuiltInCheck {
         let context = input.context
         let kit = CheckKit(context: context)
         let name = "the API's OpenAPI lists no home-made auth routes"
-        guard let docPath = context.target.openAPIPath else {
+        guard let ex = await context.openAPIExchange() else {
             return [kit.skipped(name, "the target says the API publishes no OpenAPI document: its routes cannot be listed")]
         }
-        let url = Target.join(context.target.apiURL, docPath)
-        let ex = await context.http.send("GET", url)
+        let url = ex.request.url
         if let e = kit.errored(name, ex) { return [e] }
         guard ex.status == 200, let doc = ex.json, doc["paths"]?.objectValue != nil else {
             return [kit.skipped(name, "the API publishes no OpenAPI document at \(url) (answered \(ex.status ?? 0)): its routes cannot be listed")]

@@ -22,7 +22,8 @@ struct JWTSignatures: BuiltInCheck {
         if context.target.identity.isBetterAuth, context.target.tokenSource == .sessionToken {
             return [kit.skipped("JWT signatures", "the target's API takes Better Auth session tokens (token: session): it accepts no JWT to verify")]
         }
-        let jwks = await context.betterAuth?.jwks(refresh: true)
+        // The key set the sign-ups verified against (fetched again there when a key id was new).
+        let jwks = await context.betterAuth?.jwks()
         let resource = input.resource(parameters)
         var cases: [CaseResult] = []
         for identity in identities {
