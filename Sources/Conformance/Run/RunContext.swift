@@ -29,7 +29,7 @@ public final class RunContext: Sendable {
         self.http = http
         self.identities = identities
         self.betterAuth = betterAuth
-        self.pool = UserPool(runID: runID, provider: identities)
+        self.pool = UserPool(runID: runID, provider: identities, redactor: redactor)
         self.database = database
         self.databaseProblem = databaseProblem
         self.resources = ResourceClient(session: http, target: target)

@@ -27,7 +27,7 @@ public struct Runner: Sendable {
 
     public func run(_ scenarios: [Scenario], runID: String = Runner.newRunID(), progress: @escaping @Sendable (RunEvent) -> Void) async throws -> RunResult {
         let started = Date()
-        redactor.add(target.secret)
+        redactor.addAuthSecrets(environment, secret: target.secret)
         redactor.add(target.databaseURL.flatMap(DatabaseURL.password(of:)))
 
         var httpOptions = HTTPClientOptions()

@@ -6,13 +6,15 @@ import ConformanceCrypto
 public actor UserPool {
     public let runID: String
     let provider: any IdentityProvider
+    let redactor: Redactor
     private var identities: [String: Task<Identity, Error>] = [:]
     private var created: [String: Identity] = [:]
     private var attemptedEmails: [String] = []
 
-    public init(runID: String, provider: any IdentityProvider) {
+    public init(runID: String, provider: any IdentityProvider, redactor: Redactor) {
         self.runID = runID
         self.provider = provider
+        self.redactor = redactor
     }
 
     /// `@<run id>.conformance.test`: `.test` is reserved (RFC 2606), so no real mailbox is ever hit.
@@ -22,7 +24,7 @@ public actor UserPool {
         if let task = identities[logicalName] { return try await task.value }
         let email = "\(logicalName.lowercased())-\(SecureRandom.alphanumeric(6).lowercased())@\(Self.emailDomain(runID: runID))"
         attemptedEmails.append(email)
-        let password = "Cf-" + SecureRandom.alphanumeric(29)
+        let password = redactor.newPassword()
         let provider = self.provider
         let task = Task { try await provider.create(logicalName: logicalName, email: email, password: password, name: "Conformance \(logicalName)") }
         identities[logicalName] = task

@@ -39,7 +39,7 @@ struct ImpostorProbe: Sendable {
 
     func wrongPassword() async -> CaseResult {
         let name = "sign-in as \(victim.logicalName) with a wrong password"
-        let ex = await context.identities.attemptSignIn(email: victim.email, password: "Wrong-" + SecureRandom.alphanumeric(24))
+        let ex = await context.identities.attemptSignIn(email: victim.email, password: context.redactor.newPassword(prefix: "Wrong-"))
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0
         guard (200..<300).contains(status) else { return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)")]) }
@@ -56,7 +56,7 @@ struct ImpostorProbe: Sendable {
     /// impostor's password.
     func signUpAgain(email: String, label: String) async -> CaseResult {
         let name = "sign-up again with \(label)"
-        let password = "Cf-" + SecureRandom.alphanumeric(29)
+        let password = context.redactor.newPassword()
         let ex = await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0

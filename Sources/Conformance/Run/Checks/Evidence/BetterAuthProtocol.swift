@@ -105,7 +105,7 @@ struct BetterAuthProbe: Sendable {
     /// finds the user whatever the server does with the local part.
     func signUpProbeUser() async -> Subject {
         let email = "BA-Probe-\(SecureRandom.alphanumeric(6))@\(UserPool.emailDomain(runID: context.runID))"
-        let password = "Cf-" + SecureRandom.alphanumeric(29)
+        let password = context.redactor.newPassword()
         context.redactor.add(password)
         let ex = await client.signUp(email: email, password: password, name: "Conformance Better Auth probe")
         registerSecrets(ex)
@@ -166,8 +166,7 @@ struct BetterAuthProbe: Sendable {
 
     func wrongPassword(_ s: Subject) async -> CaseResult {
         let name = "sign-in with a wrong password is 401 INVALID_EMAIL_OR_PASSWORD"
-        let wrong = "Wrong-" + SecureRandom.alphanumeric(20)
-        context.redactor.add(wrong)
+        let wrong = context.redactor.newPassword(prefix: "Wrong-")
         let ex = await client.signIn(email: s.email, password: wrong)
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
@@ -265,7 +264,7 @@ struct BetterAuthProbe: Sendable {
         let name = "a second sign-up with the same email (other case) is refused"
         let parts = s.email.split(separator: "@", maxSplits: 1)
         let email = parts.count == 2 ? parts[0].uppercased() + "@" + parts[1] : s.email
-        let ex = await client.signUp(email: email, password: "Cf-" + SecureRandom.alphanumeric(29), name: "Conformance duplicate")
+        let ex = await client.signUp(email: email, password: context.redactor.newPassword(), name: "Conformance duplicate")
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
