@@ -19,9 +19,9 @@ struct Concurrency: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource(parameters) else { return [kit.skipped("concurrency", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped(Self.name.rawValue, "the target maps no such resource")] }
         let users = Array(input.identities.prefix(parameters.users))
-        guard users.count >= 2 else { return [kit.skipped("concurrency", "needs at least two users")] }
+        guard users.count >= 2 else { return [kit.skipped(Self.name.rawValue, "needs at least two users")] }
         let rounds = parameters.rounds
 
         struct Tally: Sendable {

@@ -24,10 +24,10 @@ struct CredentialAttacks: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
         guard let resource = input.resource(parameters) else {
-            return [kit.skipped("credentials", "the target maps no resource \"\(parameters.resource)\"")]
+            return [kit.skipped(Self.name.rawValue, "the target maps no resource \"\(parameters.resource)\"")]
         }
         guard var owner = input.identities.first else {
-            return [kit.skipped("credentials", "the scenario names no user whose genuine token the forgeries start from")]
+            return [kit.skipped(Self.name.rawValue, "the scenario names no user whose genuine token the forgeries start from")]
         }
         owner = await freshToken(owner, context: input.context)
         let victim = input.identities.dropFirst().first

@@ -14,7 +14,7 @@ struct IdentityImpostors: BuiltInCheck {
         let kit = CheckKit(context: input.context)
         // B is the second user when there is one: A stays untouched for the other checks.
         guard let victim = input.identities.dropFirst().first ?? input.identities.first else {
-            return [kit.skipped("identity", "the scenario names no user to impersonate")]
+            return [kit.skipped(Self.name.rawValue, "the scenario names no user to impersonate")]
         }
         let probe = ImpostorProbe(context: input.context, kit: kit, victim: victim)
         return [

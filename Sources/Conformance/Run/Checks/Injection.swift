@@ -30,8 +30,8 @@ struct Injection: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        guard let resource = input.resource(parameters) else { return [kit.skipped("injection", "the target maps no such resource")] }
-        guard let user = input.identities.first else { return [kit.skipped("injection", "the scenario names no user")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped(Self.name.rawValue, "the target maps no such resource")] }
+        guard let user = input.identities.first else { return [kit.skipped(Self.name.rawValue, "the scenario names no user")] }
         var cases: [CaseResult] = []
 
         // A plain create first: if even that fails, every "refused" hostile create below would

@@ -24,9 +24,9 @@ struct IsolationMatrix: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
         let context = input.context
-        guard let resource = input.resource(parameters) else { return [kit.skipped("isolation", "the target maps no such resource")] }
+        guard let resource = input.resource(parameters) else { return [kit.skipped(Self.name.rawValue, "the target maps no such resource")] }
         let users = input.identities
-        guard users.count >= 2 else { return [kit.skipped("isolation", "the matrix needs at least two users in the scenario")] }
+        guard users.count >= 2 else { return [kit.skipped(Self.name.rawValue, "the matrix needs at least two users in the scenario")] }
         let deny = input.denyStatuses(parameters.denyWith)
         let perUser = parameters.objectsPerUser
         let wanted = Set(parameters.operations)
