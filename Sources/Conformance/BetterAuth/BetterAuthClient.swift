@@ -5,7 +5,7 @@ import Foundation
 /// JSON POSTs with an `Origin` equal to the auth base URL, the session cookie sent back exactly as
 /// set, and patience on 429 as `X-Retry-After` says.
 public struct BetterAuthClient: Sendable {
-    public let session: HTTPSession
+    public let session: any APISession
     public let baseURL: String
     public let origin: String
     /// Longest single wait on a 429, and how many times to wait before giving up.
@@ -13,7 +13,7 @@ public struct BetterAuthClient: Sendable {
     public var maxRetries = 6
     let waits: Locked<[Double]> = Locked([])
 
-    public init(session: HTTPSession, baseURL: String) {
+    public init(session: any APISession, baseURL: String) {
         self.session = session
         self.baseURL = baseURL
         self.origin = Target.origin(of: baseURL)

@@ -128,11 +128,11 @@ public final class BetterAuthProvider: IdentityProvider {
 
 /// An app's own register/login routes, described in the target.
 public final class CustomIdentityProvider: IdentityProvider {
-    let session: HTTPSession
+    let session: any APISession
     let config: CustomIdentity
     let redactor: Redactor
 
-    public init(session: HTTPSession, config: CustomIdentity, redactor: Redactor) {
+    public init(session: any APISession, config: CustomIdentity, redactor: Redactor) {
         self.session = session
         self.config = config
         self.redactor = redactor

@@ -96,20 +96,29 @@ public struct Exchange: Sendable {
     }
 }
 
+/// The seam between the run and the network: whatever sends a request hands back an exchange,
+/// never throws. `HTTPSession` is the real one; checks and oracles can be driven through another.
+public protocol APISession: Sendable {
+    var timeout: Double { get }
+    func send(_ req: HTTPRequest) async -> Exchange
+}
+
+extension APISession {
+    public func send(_ method: String, _ url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil) async -> Exchange {
+        var req = HTTPRequest(method: method, url: url, headers: headers, body: body)
+        req.timeout = timeout
+        return await send(req)
+    }
+}
+
 /// Sends requests through the shared HTTP client and records each exchange.
-public struct HTTPSession: Sendable {
+public struct HTTPSession: APISession {
     public let client: HTTPClient
     public let timeout: Double
 
     public init(client: HTTPClient, timeout: Double) {
         self.client = client
         self.timeout = timeout
-    }
-
-    public func send(_ method: String, _ url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil) async -> Exchange {
-        var req = HTTPRequest(method: method, url: url, headers: headers, body: body)
-        req.timeout = timeout
-        return await send(req)
     }
 
     public func send(_ req: HTTPRequest) async -> Exchange {

@@ -3,7 +3,7 @@ import ConformanceHTTP
 /// Turns logical operations (`tasks.create`) into the target's requests, and the app's answers
 /// back into logical objects: the object or list unwrapped, field names mapped to logical ones.
 public struct ResourceClient: Sendable {
-    public let session: HTTPSession
+    public let session: any APISession
     public let target: Target
 
     public typealias Credentials = Credential
@@ -31,7 +31,7 @@ public struct ResourceClient: Sendable {
         }
     }
 
-    public init(session: HTTPSession, target: Target) {
+    public init(session: any APISession, target: Target) {
         self.session = session
         self.target = target
     }

@@ -7,7 +7,7 @@ public final class RunContext: Sendable {
     public let target: Target
     public let options: RunOptions
     public let redactor: Redactor
-    public let http: HTTPSession
+    public let http: any APISession
     public let identities: any IdentityProvider
     public let betterAuth: BetterAuthProvider?
     public let pool: UserPool
@@ -19,7 +19,7 @@ public final class RunContext: Sendable {
     public let environment: [String: String]
     public let notes = Locked<[String]>([])
 
-    init(runID: String, target: Target, options: RunOptions, redactor: Redactor, http: HTTPSession,
+    init(runID: String, target: Target, options: RunOptions, redactor: Redactor, http: any APISession,
          identities: any IdentityProvider, betterAuth: BetterAuthProvider?, database: Database?, databaseProblem: String?,
          environment: [String: String]) {
         self.runID = runID
