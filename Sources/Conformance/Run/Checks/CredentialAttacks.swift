@@ -134,23 +134,18 @@ struct ProbeTarget: Sendable {
                                            id: object?.id, body: body(for: op, object: object))
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }
-            var findings: [Finding] = []
             let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary)]
             let status = ex.status ?? 0
-            if !deny.contains(status) {
-                // Accepted is the probe's own failure; refused with another status is a wrong denial.
-                let oracle: Oracle = (200..<300).contains(status) ? probe.oracle : .denialStatus
-                findings.append(Finding(oracle: oracle, message: refusal(probe, op, status), evidence: evidence))
+            let o = object
+            let change = op.writes ? await o?.changed(context: context, resource: resource) : nil
+            let findings = RefusalOracle.judge(status: status, deny: deny, probeOracle: probe.oracle, rowChanged: change != nil).map { oracle in
+                oracle == .silentWrite
+                    ? Finding(oracle: oracle, message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
+                              evidence: evidence + (change.map { [$0] } ?? []))
+                    : Finding(oracle: oracle, message: refusal(probe, op, status), evidence: evidence + (change.map { [$0] } ?? []))
             }
-            if op.writes, var o = object {
-                if let change = await o.changed(context: context, resource: resource) {
-                    if deny.contains(status) {
-                        findings.append(Finding(oracle: .silentWrite,
-                                                message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
-                                                evidence: evidence + [change]))
-                    } else if !findings.isEmpty {
-                        findings[findings.count - 1].evidence.append(change)
-                    }
+            if op.writes, var o {
+                if change != nil {
                     // Later probes need an object in its known state to prove anything.
                     switch await o.rebase(after: op, context: context, maker: self) {
                     case .success(let fresh): o = fresh

@@ -76,17 +76,12 @@ struct UnnamedRoutes: BuiltInCheck {
                 let name = "\(route.description) \(label)"
                 let ex = await context.http.send(route.method, url(user: owner, objectOwner: owner), headers: credential.adding(to: headers), body: body)
                 if let e = kit.errored(name, ex) { cases.append(e); continue }
-                let status = ex.status ?? 0
-                let leaks = context.markers.found(in: ex.bodyText)
-                if !leaks.isEmpty {
-                    cases.append(kit.failed(name, ex.seconds, .unauthenticatedAccess, "answered \(status) \(label) and returned \(leaks.count) marker(s) of the run's users", [kit.evidence(name, ex)]))
-                } else if (200..<300).contains(status), route.method != "GET", !isPublic {
-                    cases.append(kit.failed(name, ex.seconds, .unauthenticatedAccess, "a \(route.method) \(label) answered \(status): it can change data without a user", [kit.evidence(name, ex)]))
-                } else if (200..<300).contains(status) {
-                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .passed,
-                                            evidence: [Evidence(.note, "public", isPublic ? "declared public by the target" : "answers without credentials but returned no user data (health, docs?)")]))
-                } else {
-                    cases.append(kit.passed(name, ex.seconds))
+                let sent = ex.requestText
+                let leaks = context.markers.found(in: ex.bodyText).filter { !sent.contains($0.marker) }
+                switch UnauthenticatedOracle.judge(method: route.method, status: ex.status ?? 0, markers: leaks.count, declaredPublic: isPublic, how: label) {
+                case .breach(let oracle, let message): cases.append(kit.failed(name, ex.seconds, oracle, message, [kit.evidence(name, ex)]))
+                case .publicRoute(let note): cases.append(kit.passed(name, ex.seconds, [Evidence(.note, "public", note)]))
+                case .refused: cases.append(kit.passed(name, ex.seconds))
                 }
             }
 
