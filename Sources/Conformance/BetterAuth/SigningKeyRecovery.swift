@@ -66,7 +66,7 @@ public enum SigningKeyRecovery {
         }
         let rows: [JSONValue]
         do {
-            rows = try await database.read("SELECT * FROM \(tables.jwksTable)")
+            rows = try await database.signingKeys(in: tables)
         } catch {
             return .failure(Failure("the jwks table could not be read: \(error)"))
         }

@@ -44,8 +44,7 @@ public struct Runner: Sendable {
                 let db = try await Database.connect(url: url)
                 database = db
                 if let expected = target.neonBranch {
-                    let rows = try await db.read("SELECT current_setting('neon.branch_id', true) AS branch")
-                    let actual = rows.first?["branch"]?.stringValue
+                    let actual = try await db.neonBranchID()
                     if actual != expected {
                         db.close()
                         throw Refusal(description: "refusing to run: the database's neon.branch_id is \(actual ?? "not set (not Neon)"), but --neon-branch asks for \(expected); nothing was created")

@@ -12,20 +12,9 @@ struct Injection: BuiltInCheck {
         ]
     }
 
-    static let payloads: [String] = [
-        "' OR '1'='1",
-        "'; DROP TABLE tasks; --",
-        "\" OR \"\"=\"",
-        "1; SELECT pg_sleep(0)",
-        "' UNION SELECT id, email FROM \"user\" --",
-        "\\'; --",
-        "%' OR 1=1 --",
-        "Ünïcödé ✓ 日本語 🙂",
-        "$1 $$quoted$$ E'\\x41'",
-        String(repeating: "A", count: 150),
-    ]
+    static let payloads: [String] = InjectionPayloads.all
 
-    static let harmlessForDelete: Set<String> = ["\\'; --", "1; SELECT pg_sleep(0)"]
+    static let harmlessForDelete: Set<String> = InjectionPayloads.harmlessForDelete
 
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
@@ -86,7 +75,7 @@ struct Injection: BuiltInCheck {
         // Id positions and query parameters: refused, never a 500, never another user's data.
         for (n, payload) in Self.payloads.prefix(7).enumerated() {
             // A tautology in a DELETE's id could empty a vulnerable table: deletes get only the
-            // payloads that break the syntax and select nothing.
+            // payloads that break the syntax and match no row.
             let ops: [Operation] = Self.harmlessForDelete.contains(payload) ? [.get, .delete] : [.get]
             for op in ops where resource.routes[op] != nil {
                 let name = "hostile id #\(n + 1) in \(op.rawValue) is refused without a server error"

@@ -14,13 +14,8 @@ struct Ownership: BuiltInCheck {
             var cases: [CaseResult] = []
             for t in tables {
                 let name = "every row of \(t.displayName) belongs to an existing user"
-                let (rows, seconds) = await CheckKit.time { try? await db.read("""
-                    SELECT count(*) AS orphans, count(*) FILTER (WHERE o.\(SQLName.quote(t.ownerColumn)) IS NULL) AS unowned
-                    FROM \(t.qualified) o
-                    WHERE o.\(SQLName.quote(t.ownerColumn)) IS NULL
-                       OR NOT EXISTS (SELECT 1 FROM \(context.target.authTables.userTable) u WHERE u.id::text = o.\(SQLName.quote(t.ownerColumn))::text)
-                    """) }
-                guard let row = rows?.first else {
+                let (row, seconds) = await CheckKit.time { try? await db.orphanCounts(in: t, users: context.target.authTables) }
+                guard let row else {
                     cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName)")))
                     continue
                 }

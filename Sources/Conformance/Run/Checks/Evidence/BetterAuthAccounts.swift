@@ -22,11 +22,7 @@ struct BetterAuthAccounts: BuiltInCheck {
         do {
             // Every account of the users, not only credential ones, so a missing credential row
             // can be told apart from a missing user.
-            rows = try await db.read("""
-                SELECT u.id::text AS id, a."providerId" AS provider, a."accountId" AS account, a.password AS password
-                FROM \(tables.userTable) u LEFT JOIN \(tables.accountTable) a ON a."userId"::text = u.id::text
-                WHERE u.id::text = ANY($1::text[])
-                """, [Database.textArray(identities.map(\.id))])
+            rows = try await db.accounts(ofUsers: identities.map(\.id), in: tables)
         } catch {
             return [CaseResult(name: "Better Auth credential accounts", criterion: "", file: "", seconds: 0,
                                outcome: .database(error, context.redactor))]

@@ -279,8 +279,7 @@ struct BetterAuthProbe: Sendable {
                     "200 with a different user id: Better Auth 1.5+ answers a synthetic user when verification is on (not checked in the database: \(context.databaseProblem ?? "no database"))")])
             }
             do {
-                let stored = try await db.read("SELECT 1 FROM \(context.target.authTables.userTable) WHERE id::text = $1", [other])
-                if !stored.isEmpty {
+                if try await db.userExists(id: other, in: context.target.authTables) {
                     return kit.failed(name, ex.seconds, .duplicateAccount,
                                       "the duplicate sign-up stored a second user \(other) for the same email", evidence)
                 }
@@ -306,9 +305,7 @@ struct BetterAuthProbe: Sendable {
         let ids = identities.map(\.id)
         let evidence = identities.first.map { [kit.evidence("sign-up through the app's own route", $0.signUp)] } ?? []
         do {
-            let rows = try await db.read("SELECT id::text AS id FROM \(context.target.authTables.userTable) WHERE id::text = ANY($1::text[])",
-                                         [Database.textArray(ids)])
-            let found = Set(rows.compactMap { $0["id"]?.stringValue })
+            let found = Set(try await db.userIDs(among: ids, in: context.target.authTables))
             let missing = identities.filter { !found.contains($0.id) }
             if missing.isEmpty { return kit.passed(name, 0, [Evidence(.note, "found", "\(ids.count) user id(s) in \(context.target.authTables.user)")]) }
             return kit.failed(name, 0, .homeMadeAuth,

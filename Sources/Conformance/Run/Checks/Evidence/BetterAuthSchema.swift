@@ -74,13 +74,7 @@ struct BetterAuthSchema: BuiltInCheck {
     func tableCase(_ spec: TableSpec, schema: String, user: Reference, db: Database, kit: CheckKit, target: Target) async throws -> CaseResult {
         let display = schema == "public" ? spec.table : "\(schema).\(spec.table)"
         let name = "Better Auth table \"\(display)\" has Better Auth's columns"
-        let rows = try await db.read("""
-            SELECT a.attname AS column
-            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY a.attnum
-            """, [schema, spec.table])
-        let columns = rows.compactMap { $0["column"]?.stringValue }
+        let columns = try await db.tableColumns(schema: schema, table: spec.table)
         if columns.isEmpty {
             if spec.jwtPluginOnly, target.identity.isBetterAuth, target.tokenSource == .sessionToken {
                 return kit.skipped(name, "the target uses session tokens; only Better Auth's JWT plugin creates \"\(display)\"")
@@ -120,16 +114,7 @@ struct BetterAuthSchema: BuiltInCheck {
 
     /// Where single-column foreign keys from a column point.
     func references(_ db: Database, schema: String, table: String, column: String) async throws -> [Reference] {
-        let rows = try await db.read("""
-            SELECT rn.nspname AS schema, r.relname AS "table", ra.attname AS column
-            FROM pg_constraint k
-            JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-            JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
-            JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
-            WHERE k.contype = 'f' AND array_length(k.conkey, 1) = 1 AND n.nspname = $1 AND c.relname = $2 AND a.attname = $3
-            ORDER BY 1, 2, 3
-            """, [schema, table, column])
+        let rows = try await db.foreignKeyTargets(schema: schema, table: table, column: column)
         return rows.compactMap { r in
             guard let s = r["schema"]?.stringValue, let t = r["table"]?.stringValue, let c = r["column"]?.stringValue else { return nil }
             return Reference(schema: s, table: t, column: c)

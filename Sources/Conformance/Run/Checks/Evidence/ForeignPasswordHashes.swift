@@ -69,20 +69,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
     /// than information_schema: it also lists tables the role cannot read (so the report can say
     /// so), skips partitions (their parent is scanned) and gives a row estimate.
     func textColumns(_ db: Database) async throws -> [Column] {
-        let rows = try await db.read("""
-            SELECT n.nspname AS schema, c.relname AS "table", a.attname AS "column",
-                   GREATEST(c.reltuples, 0)::bigint AS estimate,
-                   (has_table_privilege(c.oid, 'SELECT') OR has_column_privilege(c.oid, a.attnum, 'SELECT')) AS readable
-            FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_type t ON t.oid = a.atttypid
-            WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
-              AND a.attnum > 0 AND NOT a.attisdropped AND t.typcategory = 'S'
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
-            ORDER BY 1, 2, a.attnum
-            """)
+        let rows = try await db.stringColumnsOfAllTables()
         return rows.compactMap { r in
             guard let s = r["schema"]?.stringValue, let t = r["table"]?.stringValue, let c = r["column"]?.stringValue else { return nil }
             return Column(schema: s, table: t, column: c, estimate: r["estimate"]?.intValue ?? 0, readable: r["readable"]?.boolValue ?? false)
@@ -92,13 +79,6 @@ struct ForeignPasswordHashes: BuiltInCheck {
     /// One query per table: for each column and format, how many of the first `rowCap` rows match.
     /// The patterns travel as parameters, so no hash shape is ever spliced into SQL.
     func scan(_ db: Database, _ schema: String, _ table: String, _ cols: [Column], _ formats: [PasswordHashFormats.Format]) async throws -> [[Int]] {
-        let inner = cols.enumerated().map { "\(SQLName.quote($1.column))::text AS c\($0)" }.joined(separator: ", ")
-        var aggregates: [String] = []
-        for ci in cols.indices {
-            for fi in formats.indices { aggregates.append("count(*) FILTER (WHERE c\(ci) ~ $\(fi + 1)) AS n\(ci)_\(fi)") }
-        }
-        let sql = "SELECT \(aggregates.joined(separator: ", ")) FROM (SELECT \(inner) FROM \(SQLName.quote(schema)).\(SQLName.quote(table)) LIMIT \(Self.rowCap)) s"
-        let row = try await db.read(sql, formats.map(\.pattern)).first
-        return cols.indices.map { ci in formats.indices.map { fi in row?["n\(ci)_\(fi)"]?.intValue ?? 0 } }
+        try await db.patternCounts(schema: schema, table: table, columns: cols.map(\.column), patterns: formats.map(\.pattern), rowLimit: Self.rowCap)
     }
 }

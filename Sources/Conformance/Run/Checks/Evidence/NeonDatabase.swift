@@ -52,8 +52,7 @@ struct NeonDatabase: BuiltInCheck {
     }
 
     static func serverTLS(_ db: Database) async throws -> ServerTLS? {
-        let rows = try await db.read("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-        guard let row = rows.first else { return nil }
+        guard let row = try await db.connectionSSL() else { return nil }
         return ServerTLS(ssl: row["ssl"]?.boolValue ?? false, version: row["version"]?.stringValue, cipher: row["cipher"]?.stringValue)
     }
 

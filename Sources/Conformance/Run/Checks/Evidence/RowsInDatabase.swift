@@ -71,16 +71,8 @@ struct RowsInDatabase: BuiltInCheck {
     /// Ids of the rows whose text columns hold the marker, searched in every string column of
     /// the resource's table.
     func idsHolding(_ marker: String, resource: Resource, db: Database) async throws -> [String] {
-        let columns = try await db.read("""
-            SELECT a.attname AS column
-            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_type t ON t.oid = a.atttypid
-            WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped AND t.typcategory = 'S'
-            """, [resource.schema, resource.table]).compactMap { $0["column"]?.stringValue }
+        let columns = try await db.stringColumns(of: resource)
         guard !columns.isEmpty else { return [] }
-        // The marker is letters and digits only, so LIKE needs no escaping.
-        let condition = columns.map { "\(SQLName.quote($0)) LIKE '%' || $1 || '%'" }.joined(separator: " OR ")
-        let rows = try await db.read("SELECT \(SQLName.quote(resource.idColumn))::text AS id FROM \(resource.qualifiedTable) WHERE \(condition) LIMIT 5", [marker])
-        return rows.compactMap { $0["id"]?.stringValue }
+        return try await db.ids(of: resource, containing: marker, inColumns: columns, limit: 5)
     }
 }
