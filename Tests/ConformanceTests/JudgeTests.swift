@@ -132,6 +132,27 @@ import Testing
         #expect(judge(401) == nil)
     }
 
+    @Test func requestsWithoutCredentials() {
+        func judge(_ method: String, _ status: Int, markers: Int = 0, isPublic: Bool = false) -> UnauthenticatedOracle.Verdict {
+            UnauthenticatedOracle.judge(method: method, status: status, markers: markers, declaredPublic: isPublic, how: "without credentials")
+        }
+        guard case .breach(.unauthenticatedAccess, _) = judge("GET", 401, markers: 1) else { Issue.record("data in a refusal is a breach"); return }
+        guard case .breach(.unauthenticatedAccess, _) = judge("DELETE", 204) else { Issue.record("an accepted write is a breach"); return }
+        guard case .publicRoute = judge("DELETE", 204, isPublic: true) else { Issue.record("a declared public write is allowed"); return }
+        guard case .publicRoute = judge("GET", 200) else { Issue.record("a read without user data is a note"); return }
+        #expect(judge("GET", 401) == .refused)
+        #expect(judge("PUT", 422) == .refused)
+    }
+
+    @Test func forgedCredentialsMustBeRefusedAsAsked() {
+        #expect(RefusalOracle.judge(status: 401, deny: [401], probeOracle: .forgedTokenAccepted, rowChanged: false) == [])
+        #expect(RefusalOracle.judge(status: 200, deny: [401], probeOracle: .forgedTokenAccepted, rowChanged: false) == [.forgedTokenAccepted])
+        #expect(RefusalOracle.judge(status: 204, deny: [401], probeOracle: .unauthenticatedAccess, rowChanged: true) == [.unauthenticatedAccess])
+        #expect(RefusalOracle.judge(status: 500, deny: [401], probeOracle: .forgedTokenAccepted, rowChanged: false) == [.denialStatus])
+        #expect(RefusalOracle.judge(status: 401, deny: [401], probeOracle: .forgedTokenAccepted, rowChanged: true) == [.silentWrite],
+                "refused, yet the row changed")
+    }
+
     // MARK: the blind cases
 
     @Test func ownCallsRefusedForAnotherReasonProveNothing() {
