@@ -4,7 +4,7 @@ extension Outcome {
     /// A failed query judged: a table or column the target names that the database lacks is a
     /// finding about the app (it writes elsewhere, or its schema is not the one described), not
     /// an infrastructure error; an unreachable database is.
-    static func database(_ error: Error, _ redactor: Redactor) -> Outcome {
+    static func database(_ error: Error) -> Outcome {
         let message = "\(error)"
         guard let e = error as? PostgresError else { return .error(kind: .queryError, message: message) }
         switch (e.kind, e.sqlstate) {

@@ -45,16 +45,13 @@ public struct ScenarioScope: Sendable {
 public struct StepOutcome: Sendable {
     public var outcome: Outcome
     public var evidence: [Evidence] = []
-    /// The document captures read from.
-    public var observed: JSONValue?
     /// What the judge captured for later steps.
     public var captures: [String: JSONValue] = [:]
     /// Extra test cases a built-in check produced (one per probe).
     public var cases: [CaseResult] = []
 
-    public init(_ outcome: Outcome, evidence: [Evidence] = [], observed: JSONValue? = nil) {
+    public init(_ outcome: Outcome, evidence: [Evidence] = []) {
         self.outcome = outcome
         self.evidence = evidence
-        self.observed = observed
     }
 }

@@ -66,7 +66,7 @@ struct APIMatchesDatabase: BuiltInCheck {
                 return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", ")), rows])
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .database(error, context.redactor))
+                                  outcome: .database(error))
             }
         }
 
@@ -91,7 +91,7 @@ struct APIMatchesDatabase: BuiltInCheck {
                 return kit.failed(name, ex.seconds, extra.isEmpty ? .lostWrite : .crossUserRead, parts.joined(separator: "; "), [kit.evidence(name, ex)])
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .database(error, context.redactor))
+                                  outcome: .database(error))
             }
         }
     }

@@ -97,7 +97,7 @@ struct Concurrency: BuiltInCheck {
                 cases.append(findings.isEmpty ? kit.passed(n, 0) : CaseResult(name: n, criterion: "", file: "", seconds: 0, outcome: .failed(findings)))
             } catch {
                 cases.append(CaseResult(name: "database audit after the concurrent phase", criterion: "", file: "", seconds: 0,
-                                        outcome: .database(error, context.redactor)))
+                                        outcome: .database(error)))
             }
         }
         return cases

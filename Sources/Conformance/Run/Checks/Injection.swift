@@ -55,7 +55,7 @@ struct Injection: BuiltInCheck {
             if let db = context.database {
                 let row: JSONValue?
                 do { row = try await db.row(of: resource, id: id) } catch {
-                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .database(error, context.redactor)))
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .database(error)))
                     continue
                 }
                 guard let row else {
@@ -106,7 +106,7 @@ struct Injection: BuiltInCheck {
                                             "\(user.logicalName) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))", []))
                 }
             } catch {
-                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .database(error, context.redactor)))
+                cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .database(error)))
             }
         }
         return cases

@@ -109,7 +109,7 @@ struct IsolationMatrix: BuiltInCheck {
             cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings)))
         case .failure(let e):
             cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                                    outcome: .database(e, context.redactor)))
+                                    outcome: .database(e)))
         }
         return cases
     }

@@ -73,7 +73,7 @@ struct MassAssignment: BuiltInCheck {
                 }
             } catch {
                 cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                        outcome: .database(error, context.redactor)))
+                                        outcome: .database(error)))
             }
         }
         return cases

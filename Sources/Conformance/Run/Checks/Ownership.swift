@@ -29,7 +29,7 @@ struct Ownership: BuiltInCheck {
             }
             return cases
         } catch {
-            return [CaseResult(name: "ownership", criterion: "", file: "", seconds: 0, outcome: .database(error, context.redactor))]
+            return [CaseResult(name: "ownership", criterion: "", file: "", seconds: 0, outcome: .database(error))]
         }
     }
 }

@@ -41,7 +41,7 @@ struct DatabaseStepRunner: Sendable {
         }
     }
 
-    func queryError(_ e: PostgresError) -> StepOutcome { StepOutcome(.database(e, context.redactor)) }
+    func queryError(_ e: PostgresError) -> StepOutcome { StepOutcome(.database(e)) }
 
     func judge(_ step: Step, expect: Expectation? = nil, rows: JSONValue, rowCount: Int?, exists: Bool?, scope: ScenarioScope,
                title: String) throws -> StepOutcome {

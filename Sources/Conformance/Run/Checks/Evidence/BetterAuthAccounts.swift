@@ -25,7 +25,7 @@ struct BetterAuthAccounts: BuiltInCheck {
             rows = try await db.accounts(ofUsers: identities.map(\.id), in: tables)
         } catch {
             return [CaseResult(name: "Better Auth credential accounts", criterion: "", file: "", seconds: 0,
-                               outcome: .database(error, context.redactor))]
+                               outcome: .database(error))]
         }
         var byUser: [String: [JSONValue]] = [:]
         for row in rows { if let id = row["id"]?.stringValue { byUser[id, default: []].append(row) } }

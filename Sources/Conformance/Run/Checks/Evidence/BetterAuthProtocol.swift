@@ -285,7 +285,7 @@ struct BetterAuthProbe: Sendable {
                 }
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .database(error, context.redactor), evidence: evidence)
+                                  outcome: .database(error), evidence: evidence)
             }
             return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "tolerated",
                 "200 with a synthetic user that is not stored: Better Auth 1.5+ with verification required or auto sign-in off")])
@@ -313,7 +313,7 @@ struct BetterAuthProbe: Sendable {
                               evidence)
         } catch {
             return CaseResult(name: name, criterion: "", file: "", seconds: 0,
-                              outcome: .database(error, context.redactor))
+                              outcome: .database(error))
         }
     }
 }

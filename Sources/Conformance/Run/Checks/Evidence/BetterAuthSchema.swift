@@ -59,7 +59,7 @@ struct BetterAuthSchema: BuiltInCheck {
             }
         } catch {
             cases.append(CaseResult(name: "Better Auth schema", criterion: "", file: "", seconds: 0,
-                                    outcome: .database(error, context.redactor)))
+                                    outcome: .database(error)))
         }
         return cases
     }

@@ -60,7 +60,7 @@ struct ForeignPasswordHashes: BuiltInCheck {
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(findings))]
         } catch {
             return [CaseResult(name: name, criterion: "", file: "", seconds: Date().timeIntervalSince(t0),
-                               outcome: .database(error, context.redactor))]
+                               outcome: .database(error))]
         }
     }
 

@@ -41,7 +41,7 @@ struct NeonDatabase: BuiltInCheck {
         switch evidence {
         case .failure(let error):
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                               outcome: .database(error, context.redactor))]
+                               outcome: .database(error))]
         case .success(let e):
             let v = Self.verdict(e, server: server, expectedBranch: context.target.neonBranch,
                                  database: db.connection.database)

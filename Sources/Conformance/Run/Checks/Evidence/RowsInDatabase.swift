@@ -44,7 +44,7 @@ struct RowsInDatabase: BuiltInCheck {
         switch found {
         case .failure(let error):
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                               outcome: .database(error, context.redactor), evidence: evidence)]
+                               outcome: .database(error), evidence: evidence)]
         case .success(let (row, holders)):
             let rowHoldsMarker = row.map { JSONWriter.compact($0).contains(marker) } ?? false
             var proof = evidence

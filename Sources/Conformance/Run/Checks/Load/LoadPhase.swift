@@ -198,7 +198,7 @@ struct LoadPhase: BuiltInCheck {
         switch result {
         case .failure(let e):
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
-                              outcome: .database(e, context.redactor))
+                              outcome: .database(e))
         case .success(let raw):
             // Objects whose last write got no answer may hold either state: not a breach by itself.
             let findings = raw.filter { f in !all.uncertain.contains { id in f.evidence.contains { $0.title.hasSuffix(" = \(id)") } } }
