@@ -76,7 +76,9 @@ import TestSupport
         #expect(status == 0, "\(out)")
         #expect(out.contains("users to create"))
         #expect(out.contains("alice"))
-        #expect(out.contains("built-in check isolation"))
+        #expect(out.contains("check isolation"))
+        // The check is expanded into the requests it will send, named by user and object.
+        #expect(out.contains("bob: GET /api/{bob.id}/tasks/{alice's tasks #1} with bob's token"), "\(out)")
         #expect(Self.runID(in: out) == nil, "a dry run starts no run")
     }
 
