@@ -59,32 +59,6 @@ import Testing
     }
 }
 
-@Suite struct RedactorTests {
-    @Test func masksRegisteredSecretsAndPatterns() {
-        let r = Redactor()
-        r.add("s3cr3t-password")
-        r.add("abc") // too short to register: would blank every report
-        let jwt = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
-        let text = "pw=s3cr3t-password token \(jwt) url postgresql://app:hunter22@db:5432/x auth Bearer abcdefghijkl abc"
-        let out = r.redact(text)
-        #expect(!out.contains("s3cr3t-password"))
-        #expect(!out.contains(jwt))
-        #expect(!out.contains("hunter22"))
-        #expect(!out.contains("abcdefghijkl"))
-        #expect(out.contains("abc"))
-        #expect(out.contains("postgresql://app:"))
-    }
-
-    @Test func headersKeepTheirShape() {
-        let r = Redactor()
-        #expect(r.redactHeader(name: "Authorization", value: "Bearer xyz.abc.def") == "Bearer \(Redactor.mask)")
-        #expect(r.redactHeader(name: "Set-Cookie", value: "better-auth.session_token=abc.def; Path=/; HttpOnly")
-                == "better-auth.session_token=\(Redactor.mask); Path=/; HttpOnly")
-        #expect(r.redactHeader(name: "Cookie", value: "a=1; b=2") == "a=\(Redactor.mask); b=\(Redactor.mask)")
-        #expect(r.redactHeader(name: "Content-Type", value: "application/json") == "application/json")
-    }
-}
-
 @Suite struct OracleTests {
     @Test func timestampsCompareAsInstants() {
         #expect(Timestamp.microseconds("2026-11-28T19:00:00.123456") == Timestamp.microseconds("2026-11-28 19:00:00.123456"))
