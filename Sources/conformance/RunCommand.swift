@@ -78,13 +78,16 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         console.finish()
+        let writing = Date()
         let files = try ReportWriter.write(result, to: reports, redactor: redactor)
+        let reportSeconds = Date().timeIntervalSince(writing)
         for v in result.verdicts {
             console.line("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
         }
         for n in result.notes { console.line("note: \(n)") }
         console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
+        console.line(String(format: "timing: reports %.2f s, redaction %.2f s (the run itself %.1f s)", reportSeconds, redactor.secondsSpent, result.seconds))
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
     }
 }

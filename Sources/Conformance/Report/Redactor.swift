@@ -21,6 +21,10 @@ public final class Redactor: Sendable {
     public static let mask = "«redacted»"
     private static let maskBytes = Array(mask.utf8)
 
+    /// Nanoseconds spent redacting, over the redactor's life: scripts/bench shows the share of a run.
+    private let spent = Locked<UInt64>(0)
+    public var secondsSpent: Double { Double(spent.current) / 1e9 }
+
     public init() {}
 
     /// Registers a secret; short values are ignored so that "a" or "1" never blanks a report.
@@ -48,6 +52,8 @@ public final class Redactor: Sendable {
     }
 
     public func redact(_ text: String) -> String {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { spent.withLock { $0 &+= DispatchTime.now().uptimeNanoseconds &- start } }
         let matcher = matcher()
         var text = text  // `withUTF8` may need to make a bridged string contiguous
         let spans = text.withUTF8 { Self.spans(in: $0, matcher) }
