@@ -1,4 +1,5 @@
 import Foundation
+import ConformanceHTTP
 import Testing
 @testable import Conformance
 
@@ -287,5 +288,39 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Redaction happens once, when reports are written: evidence kept as raw exchanges, messages and
+/// case names holding generated passwords and secrets must come out masked in every report.
+@Suite struct OutputRedactionTests {
+    @Test func generatedSecretsNeverReachAReport() throws {
+        let redactor = Redactor()
+        let password = redactor.newPassword()
+        let impostor = redactor.newPassword(prefix: "Wrong-")
+        redactor.addAuthSecrets(["BETTER_AUTH_SECRETS": "1:first-rotated-secret-value, 2:second-rotated-secret-value"], secret: "the-legacy-secret-value")
+        #expect(password.contains(where: \.isUppercase) && password.contains(where: \.isLowercase) && password.contains(where: \.isNumber)
+                && password.contains("-"), "meets the usual password rules")
+        let body = #"{"email":"a@x.example","password":"\#(impostor)"}"#
+        let request = HTTPRequest(method: "POST", url: "https://user:\(password)@auth.example/api/auth/sign-in/email",
+                                  headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+        let response = HTTPResponse(status: 200, headers: [HTTPHeader("X-Echo", "second-rotated-secret-value")],
+                                    body: Array(#"{"echo":"first-rotated-secret-value the-legacy-secret-value"}"#.utf8), effectiveURL: request.url)
+        let exchange = Exchange(request: request, response: response, transportError: nil, seconds: 0.01)
+        let finding = Finding(oracle: .impostorSignIn, message: "signed in with \(impostor)", evidence: [Evidence("sign-in", exchange)])
+        let cases = [CaseResult(name: "sign-in as bob with \(password)", criterion: "SC-003", seconds: 0, outcome: .failed([finding])),
+                     CaseResult(name: "ok", criterion: "SC-003", seconds: 0, outcome: .passed, evidence: [Evidence("sign-in", exchange)])]
+        let suite = SuiteResult(scenarioID: "s", criterion: "SC-003", title: "t", file: "s.json", startedAt: Date(), seconds: 0, cases: cases)
+        let run = RunResult(runID: "rx", startedAt: Date(), seconds: 0, target: [("auth", "https://user:\(password)@auth.example")],
+                            suites: [suite], notes: ["note \(impostor)"])
+        let outputs = [JUnitReport.render(run, redactor: redactor), ResultsJSON.render(run, redactor: redactor),
+                       SummaryMarkdown.render(run, redactor: redactor), HTMLReport.render(run, redactor: redactor)]
+        for output in outputs {
+            for secret in [password, impostor, "first-rotated-secret-value", "second-rotated-secret-value", "the-legacy-secret-value"] {
+                #expect(!output.contains(secret), "a secret of length \(secret.count) leaked")
+            }
+            #expect(output.contains(Redactor.mask))
+        }
+        #expect(redactor.secondsSpent > 0, "the redactor counts its own time")
     }
 }
