@@ -20,9 +20,11 @@ struct APIMatchesDatabase: BuiltInCheck {
         guard let db = context.database else { return [kit.noDatabase("API = database")] }
         var cases: [CaseResult] = []
 
-        guard let created = await kit.create(resource, as: user), let id = created.id else {
-            return [kit.failed("create \(resource.name) as \(user.logicalName)", 0, .setupFailed, "the create did not return an object with an id", [])]
+        let created = await kit.create(resource, as: user)
+        if let f = APIDatabaseOracle.created(id: created?.id) {
+            return [kit.failed("create \(resource.name) as \(user.logicalName)", 0, f.oracle, f.message, [])]
         }
+        guard let created, let id = created.id else { return cases }  // not reached: without an id the oracle failed the setup
         cases.append(await compare("after create", created.exchange, .create, id: id))
 
         var writes: [(String, Operation, JSONValue?)] = []
@@ -47,23 +49,22 @@ struct APIMatchesDatabase: BuiltInCheck {
             let name = "\(resource.name).\(op.rawValue): API answer equals the stored row \(label)"
             if let e = kit.errored(name, ex) { return e }
             let evidence = kit.evidence(name, ex)
-            guard (200..<300).contains(ex.status ?? 0) else {
-                return kit.failed(name, ex.seconds, .specMismatch, "\(op.rawValue) answered \(ex.status ?? 0)", [evidence])
-            }
-            guard let api = context.resources.object(in: ex.json, resource)?.objectValue else {
-                if op == .toggle { return kit.skipped(name, "the toggle answered no object to compare") }
-                return kit.failed(name, ex.seconds, .specMismatch, "the answer holds no \(resource.name) object", [evidence])
+            let api: JSONObject
+            switch APIDatabaseOracle.answer(operation: op, status: ex.status ?? 0,
+                                            object: context.resources.object(in: ex.json, resource)?.objectValue, resource: resource.name) {
+            case .broken(let f): return kit.failed(name, ex.seconds, f.oracle, f.message, [evidence])
+            case .skip(let reason): return kit.skipped(name, reason)
+            case .compare(let object): api = object
             }
             do {
-                guard let row = try await db.row(of: resource, id: id)?.objectValue else {
-                    return kit.failed(name, ex.seconds, .lostWrite, "no row with \(resource.idColumn) = \(id) in \(resource.qualifiedTable)", [evidence])
+                let row = try await db.row(of: resource, id: id)?.objectValue
+                // The row is part of the proof whenever there is one (no row: the answer alone).
+                let rows = row.map { [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", JSONWriter.pretty(.object($0)))] } ?? []
+                if let f = APIDatabaseOracle.row(api: api, row: row, id: id, idColumn: resource.idColumn, table: resource.qualifiedTable) {
+                    return kit.failed(name, ex.seconds, f.oracle, f.message, [evidence] + rows)
                 }
-                let rows = Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)",
-                                    JSONWriter.pretty(.object(row)))
-                let diffs = FieldComparison.differences(api: api, row: row)
-                if !diffs.isEmpty { return kit.failed(name, ex.seconds, .databaseMismatch, diffs.joined(separator: "; "), [evidence, rows]) }
-                let compared = api.keys.filter { row[$0] != nil }
-                return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", ")), rows])
+                let compared = api.keys.filter { row?[$0] != nil }
+                return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", "))] + rows)
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
                                   outcome: .database(error))
@@ -76,19 +77,18 @@ struct APIMatchesDatabase: BuiltInCheck {
             guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
             if let e = kit.errored(name, ex) { return e }
             guard let items = context.resources.list(in: ex.json, resource) else {
-                return kit.failed(name, ex.seconds, .specMismatch, "the answer holds no list", [kit.evidence(name, ex)])
+                let f = APIDatabaseOracle.noList()
+                return kit.failed(name, ex.seconds, f.oracle, f.message, [kit.evidence(name, ex)])
             }
             do {
                 let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
                 let rows = try await db.rows(of: table, owners: [user.id])
                 let apiIDs = Set(items.compactMap { $0["id"]?.plainText })
                 let dbIDs = Set(rows.compactMap { $0[resource.idColumn]?.plainText })
-                let extra = apiIDs.subtracting(dbIDs), missing = dbIDs.subtracting(apiIDs)
-                if extra.isEmpty, missing.isEmpty { return kit.passed(name, ex.seconds) }
-                var parts: [String] = []
-                if !extra.isEmpty { parts.append("the API lists \(extra.count) object(s) that are not \(user.logicalName)'s rows: \(extra.sorted().prefix(5).joined(separator: ", "))") }
-                if !missing.isEmpty { parts.append("\(missing.count) of \(user.logicalName)'s rows are missing from the list: \(missing.sorted().prefix(5).joined(separator: ", "))") }
-                return kit.failed(name, ex.seconds, extra.isEmpty ? .lostWrite : .crossUserRead, parts.joined(separator: "; "), [kit.evidence(name, ex)])
+                if let f = APIDatabaseOracle.list(api: apiIDs, database: dbIDs, user: user.logicalName) {
+                    return kit.failed(name, ex.seconds, f.oracle, f.message, [kit.evidence(name, ex)])
+                }
+                return kit.passed(name, ex.seconds)
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
                                   outcome: .database(error))

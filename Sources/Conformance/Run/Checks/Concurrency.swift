@@ -38,9 +38,7 @@ struct Concurrency: BuiltInCheck {
                             var exchanges: [Exchange] = []
                             if let created = await kit.create(resource, as: user) {
                                 exchanges.append(created.exchange)
-                                // A create that gave no object is an error too: without it the
-                                // marker oracle would have nothing to recognise.
-                                if created.id == nil { t.errors += 1 }
+                                if ConcurrencyOracle.createFailed(id: created.id) { t.errors += 1 }
                                 if let id = created.id { t.ids.append(id) }
                                 if let id = created.id, resource.routes[.get] != nil,
                                    let ex = await context.resources.send(.init(resource: resource, operation: .get, credentials: kit.credentials(user), pathUserID: user.id, id: id)) {
@@ -54,7 +52,7 @@ struct Concurrency: BuiltInCheck {
                             if Task.isCancelled { break }  // interrupted: what was cut short is no server error
                             for ex in exchanges {
                                 t.requests += 1
-                                if ex.transportError != nil || (ex.status ?? 0) >= 500 { t.errors += 1 }
+                                if ConcurrencyOracle.requestFailed(status: ex.status, transportFailed: ex.transportError != nil) { t.errors += 1 }
                                 let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
                                 if !leaks.isEmpty {
                                     t.leakCount += 1
@@ -76,15 +74,14 @@ struct Concurrency: BuiltInCheck {
         }
         var cases: [CaseResult] = []
         let name = "\(users.count) users interleaving \(tally.requests) requests see only their own data"
-        if tally.leakCount > 0 {
-            cases.append(kit.failed(name, seconds, .crossUserRead,
-                                    "\(tally.leakCount) answer(s) under concurrency held another user's markers: state shared between requests", tally.leaks))
+        if let f = ConcurrencyOracle.leaks(tally.leakCount) {
+            cases.append(kit.failed(name, seconds, f.oracle, f.message, tally.leaks))
         } else {
             cases.append(kit.passed(name, seconds, [Evidence(.figures, "requests", "\(tally.requests) requests, \(tally.errors) errors")]))
         }
         let errName = "no server errors while \(users.count) users act at once"
-        cases.append(tally.errors == 0 ? kit.passed(errName, 0)
-                     : kit.failed(errName, 0, .serverError, "\(tally.errors) of \(tally.requests) requests failed, answered 5xx, or created nothing", []))
+        cases.append(ConcurrencyOracle.errors(tally.errors, of: tally.requests).map { kit.failed(errName, 0, $0.oracle, $0.message, []) }
+                     ?? kit.passed(errName, 0))
         if context.database == nil {
             cases.append(kit.noDatabase("database audit after the concurrent phase"))
         } else {

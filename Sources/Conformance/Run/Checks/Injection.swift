@@ -25,9 +25,9 @@ struct Injection: BuiltInCheck {
 
         // A plain create first: if even that fails, every "refused" hostile create below would
         // pass for the wrong reason.
-        guard let plain = await kit.create(resource, as: user), plain.id != nil else {
-            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, .setupFailed,
-                               "a create with ordinary text did not return an object; the injection probes cannot be judged", [])]
+        let plainID = await kit.create(resource, as: user)?.id
+        if let f = InjectionOracle.plainCreate(id: plainID) {
+            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, f.oracle, f.message, [])]
         }
 
         // Text fields: each payload stored and read back verbatim.
@@ -40,15 +40,14 @@ struct Injection: BuiltInCheck {
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }
             let status = ex.status ?? 0
-            if status >= 500 { cases.append(kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile string", [kit.evidence(name, ex)])); continue }
-            guard (200..<300).contains(status) else {
-                // A validation refusal (too long, bad characters) is a fine answer; anything else is not.
-                if [400, 413, 422].contains(status) { cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])) }
-                else { cases.append(kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile string; expected it stored, or refused as invalid (400/413/422)", [kit.evidence(name, ex)])) }
-                continue
-            }
-            guard let id = context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText) else {
-                cases.append(kit.failed(name, ex.seconds, .specMismatch, "the create answered \(status) without an object id", [kit.evidence(name, ex)])); continue
+            let id: String
+            switch InjectionOracle.createAnswer(status: status, id: context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText)) {
+            case .refused:
+                cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])); continue
+            case .broken(let f):
+                cases.append(kit.failed(name, ex.seconds, f.oracle, f.message, [kit.evidence(name, ex)])); continue
+            case .accepted(let stored):
+                id = stored
             }
             context.ledger.record(.create, resource: resource, id: nil, sent: .object(body),
                                   observed: context.resources.object(in: ex.json, resource), owner: user.id)
@@ -58,14 +57,10 @@ struct Injection: BuiltInCheck {
                     cases.append(CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .database(error)))
                     continue
                 }
-                guard let row else {
-                    cases.append(kit.failed(name, ex.seconds, .lostWrite, "the create answered \(status) but no row with id \(id) is stored", [kit.evidence(name, ex)]))
-                    continue
-                }
-                let wrong = resource.textFields.filter { f in row[f] != nil && row[f] != body[f] }
-                if !wrong.isEmpty {
-                    cases.append(kit.failed(name, ex.seconds, .injectionError, "stored \(wrong.joined(separator: ", ")) differ from what was sent",
-                                            [kit.evidence(name, ex), Evidence(.rows, "stored row", JSONWriter.pretty(row))]))
+                if let f = InjectionOracle.storedRow(row, sent: body, textFields: resource.textFields, status: status, id: id) {
+                    // No row: the answer is the proof; a row that differs: the row is.
+                    let proof = row.map { [kit.evidence(name, ex), Evidence(.rows, "stored row", JSONWriter.pretty($0))] } ?? [kit.evidence(name, ex)]
+                    cases.append(kit.failed(name, ex.seconds, f.oracle, f.message, proof))
                     continue
                 }
             }
@@ -99,11 +94,10 @@ struct Injection: BuiltInCheck {
                 let rows = try await db.rows(of: table, owners: [user.id])
                 let ids = Set(rows.compactMap { $0[resource.idColumn]?.plainText })
                 let expected = Set(context.ledger.entries(owner: user.id, resource: resource.name).filter { !$0.deleted }.map(\.id))
-                if ids == expected {
-                    cases.append(kit.passed(name, 0, [Evidence(.note, "rows", "\(ids.count) row(s) of \(user.logicalName), as intended")]))
+                if let f = InjectionOracle.rowsAfterwards(stored: ids, expected: expected, user: user.logicalName) {
+                    cases.append(kit.failed(name, 0, f.oracle, f.message, []))
                 } else {
-                    cases.append(kit.failed(name, 0, .injectionError,
-                                            "\(user.logicalName) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))", []))
+                    cases.append(kit.passed(name, 0, [Evidence(.note, "rows", "\(ids.count) row(s) of \(user.logicalName), as intended")]))
                 }
             } catch {
                 cases.append(CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .database(error)))
@@ -114,12 +108,9 @@ struct Injection: BuiltInCheck {
 
     func judgeRefusal(_ name: String, _ ex: Exchange, kit: CheckKit, viewer: String, context: RunContext, allowSuccess: Bool = false) -> CaseResult {
         if let e = kit.errored(name, ex) { return e }
-        let status = ex.status ?? 0
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: viewer)
-        if !leaks.isEmpty { return kit.failed(name, ex.seconds, .crossUserRead, "a hostile value returned \(leaks.count) marker(s) of other users", [kit.evidence(name, ex)]) }
-        if status >= 500 { return kit.failed(name, ex.seconds, .injectionError, "answered \(status) to a hostile value", [kit.evidence(name, ex)]) }
-        if !allowSuccess, (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, .injectionError, "a hostile id was accepted with \(status)", [kit.evidence(name, ex)])
+        if let f = InjectionOracle.refusal(status: ex.status ?? 0, foreignMarkers: leaks.count, allowSuccess: allowSuccess) {
+            return kit.failed(name, ex.seconds, f.oracle, f.message, [kit.evidence(name, ex)])
         }
         return kit.passed(name, ex.seconds)
     }

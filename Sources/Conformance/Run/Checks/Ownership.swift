@@ -10,7 +10,9 @@ struct Ownership: BuiltInCheck {
         guard let db = context.database else { return [kit.noDatabase("ownership")] }
         do {
             let tables = try await db.ownedTables(target: context.target)
-            if tables.isEmpty { return [kit.failed("owned tables", 0, .specMismatch, "no table references \(context.target.authTables.userTable) and the target names none that exists", [])] }
+            if let f = OwnershipOracle.tables(count: tables.count, userTable: context.target.authTables.userTable) {
+                return [kit.failed("owned tables", 0, f.oracle, f.message, [])]
+            }
             var cases: [CaseResult] = []
             for t in tables {
                 let name = "every row of \(t.displayName) belongs to an existing user"
@@ -19,12 +21,10 @@ struct Ownership: BuiltInCheck {
                     cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName)")))
                     continue
                 }
-                let orphans = row["orphans"]?.intValue ?? 0
-                if orphans == 0 {
-                    cases.append(kit.passed(name, seconds, [Evidence(.note, "owner column", "\(t.displayName).\(t.ownerColumn)\(t.hasForeignKey ? " (foreign key to the user table)" : " (no foreign key)")")]))
+                if let f = OwnershipOracle.orphans(row, table: t.displayName, userTable: context.target.authTables.userTable) {
+                    cases.append(kit.failed(name, seconds, f.oracle, f.message, []))
                 } else {
-                    cases.append(kit.failed(name, seconds, .orphanRow,
-                                            "\(orphans) row(s) of \(t.displayName) reference no user in \(context.target.authTables.userTable) (\(row["unowned"]?.intValue ?? 0) with no owner at all)", []))
+                    cases.append(kit.passed(name, seconds, [Evidence(.note, "owner column", "\(t.displayName).\(t.ownerColumn)\(t.hasForeignKey ? " (foreign key to the user table)" : " (no foreign key)")")]))
                 }
             }
             return cases

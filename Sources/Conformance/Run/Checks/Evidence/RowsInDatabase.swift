@@ -24,9 +24,10 @@ struct RowsInDatabase: BuiltInCheck {
         if let e = kit.errored(name, created.exchange) { return [e] }
         let evidence = [kit.evidence("create as \(user.logicalName)", created.exchange)]
         let status = created.exchange.status ?? 0
-        guard let id = created.id else {
-            return [kit.failed(name, created.exchange.seconds, .setupFailed, "the create answered \(status) without an object id", evidence)]
+        if let f = RowsInDatabaseOracle.created(status: status, id: created.id) {
+            return [kit.failed(name, created.exchange.seconds, f.oracle, f.message, evidence)]
         }
+        guard let id = created.id else { return [] }  // not reached: without an id the oracle failed the setup
         let markers = (context.ledger.entry(resource: resource.name, id: id)?.fields.values.compactMap(\.stringValue) ?? [])
             .filter { $0.hasPrefix(context.markers.prefix) }
         guard let marker = markers.first else {
@@ -46,25 +47,17 @@ struct RowsInDatabase: BuiltInCheck {
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
                                outcome: .database(error), evidence: evidence)]
         case .success(let (row, holders)):
-            let rowHoldsMarker = row.map { JSONWriter.compact($0).contains(marker) } ?? false
             var proof = evidence
             if let row {
                 proof.append(Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id) in \(place)",
                                       JSONWriter.pretty(row)))
             }
-            if rowHoldsMarker {
-                return [kit.passed(name, created.exchange.seconds + seconds, proof + [Evidence(.note, "found",
-                    "\(resource.name) \(id) with its marker is in \(resource.qualifiedTable) of \(place)")])]
+            if let f = RowsInDatabaseOracle.judge(row: row, marker: marker, holders: holders, status: status, resource: resource.name, id: id,
+                                                  idColumn: resource.idColumn, place: place) {
+                return [kit.failed(name, seconds, f.oracle, f.message, proof)]
             }
-            if let other = holders.first {
-                return [kit.failed(name, seconds, .databaseMismatch,
-                                   "the API answered \(status) for \(resource.name) \(id) but the row with its marker in \(place) has \(resource.idColumn) \(other)",
-                                   proof)]
-            }
-            let unrelated = row == nil ? "" : " (a row with \(resource.idColumn) \(id) exists but is another object)"
-            return [kit.failed(name, seconds, .writtenElsewhere,
-                               "the API answered \(status) for \(resource.name) \(id) but no row with its marker is in \(place)\(unrelated): the API writes to another database",
-                               proof)]
+            return [kit.passed(name, created.exchange.seconds + seconds, proof + [Evidence(.note, "found",
+                "\(resource.name) \(id) with its marker is in \(resource.qualifiedTable) of \(place)")])]
         }
     }
 
