@@ -198,6 +198,19 @@ import Testing
         #expect(judge(entry("1"), row(title: "changed")) == [.silentWrite], "changed by someone else")
     }
 
+    @Test func aRowStoredAsOneUsersButWrittenByAnotherIsCaught() {
+        let resource = Resource.officialTasks
+        let bobs = Self.markers.make(owner: Self.bob, label: "bob")
+        let alices = Self.markers.make(owner: Self.alice, label: "alice")
+        func row(owner: String, title: String) -> JSONValue {
+            .object(JSONObject([("id", 9), ("user_id", .string(owner)), ("title", .string(title))]))
+        }
+        let found = ExpectedStateOracle.strayRows([row(owner: Self.alice, title: bobs)], resource: resource, markers: Self.markers)
+        #expect(found.map(\.oracle) == [.crossUserWrite])
+        #expect(ExpectedStateOracle.strayRows([row(owner: Self.alice, title: alices), row(owner: Self.alice, title: "no marker")],
+                                              resource: resource, markers: Self.markers).isEmpty, "own markers, or none, prove nothing")
+    }
+
     // MARK: credentials
 
     @Test func oneCredentialOneAuthorizationHeader() {

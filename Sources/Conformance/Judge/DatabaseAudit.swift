@@ -26,14 +26,6 @@ public struct DatabaseAudit: Sendable {
         guard let db = context.database else { return [] }
         let table = OwnedTable(schema: resource.schema, table: resource.table, ownerColumn: resource.ownerColumn, hasForeignKey: false)
         let rows = try await db.rows(of: table, owners: owners)
-        return rows.compactMap { row in
-            let owner = row[resource.ownerColumn]?.plainText ?? "?"
-            let foreign = context.markers.foreign(in: JSONWriter.compact(row), viewer: owner)
-            guard let writer = foreign.first?.owner else { return nil }
-            let id = row[resource.idColumn]?.plainText ?? "?"
-            return Finding(oracle: .crossUserWrite,
-                           message: "\(resource.name) \(id) is stored as user \(owner)'s, but it holds data user \(writer) wrote",
-                           evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", JSONWriter.pretty(row))])
-        }
+        return ExpectedStateOracle.strayRows(rows, resource: resource, markers: context.markers)
     }
 }

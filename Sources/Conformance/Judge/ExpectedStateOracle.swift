@@ -38,4 +38,18 @@ public enum ExpectedStateOracle {
         }
         return out
     }
+
+    /// Rows stored as one user's that carry another user's taint marker: written in the victim's
+    /// name by someone else. Rows without markers are not judged: nobody can know who wrote them.
+    public static func strayRows(_ rows: [JSONValue], resource: Resource, markers: Markers) -> [Finding] {
+        rows.compactMap { row in
+            let owner = row[resource.ownerColumn]?.plainText ?? "?"
+            let foreign = markers.foreign(in: JSONWriter.compact(row), viewer: owner)
+            guard let writer = foreign.first?.owner else { return nil }
+            let id = row[resource.idColumn]?.plainText ?? "?"
+            return Finding(oracle: .crossUserWrite,
+                           message: "\(resource.name) \(id) is stored as user \(owner)'s, but it holds data user \(writer) wrote",
+                           evidence: [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", JSONWriter.pretty(row))])
+        }
+    }
 }
