@@ -41,14 +41,10 @@ struct ImpostorProbe: Sendable {
         let name = "sign-in as \(victim.logicalName) with a wrong password"
         let ex = await context.identities.attemptSignIn(email: victim.email, password: context.redactor.newPassword(prefix: "Wrong-"))
         if let e = kit.errored(name, ex) { return e }
-        let status = ex.status ?? 0
-        guard (200..<300).contains(status) else { return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)")]) }
-        guard issuedCredential(ex) != nil else {
-            return kit.passed(name, ex.seconds, [Evidence(.note, "no credential", "answered \(status) but issued no token or session")])
+        switch ImpostorOracle.wrongPassword(status: ex.status ?? 0, credentialIssued: issuedCredential(ex) != nil, victim: victim.logicalName) {
+        case .kept(let title, let note): return kit.passed(name, ex.seconds, [Evidence(.note, title, note)])
+        case .breach(let oracle, let message): return kit.failed(name, ex.seconds, oracle, message, [kit.evidence(name, ex)])
         }
-        return kit.failed(name, ex.seconds, .impostorSignIn,
-                          "signing in as \(victim.logicalName) with a wrong password answered \(status) with a token or session",
-                          [kit.evidence(name, ex)])
     }
 
     /// Refused, or a new account that is not B's (Better Auth 1.5+ with verification answers
@@ -60,30 +56,33 @@ struct ImpostorProbe: Sendable {
         let ex = await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0
-        guard (200..<300).contains(status) else { return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)")]) }
+        let who = victim.logicalName
         var evidence = [kit.evidence(name, ex)]
         var seconds = ex.seconds
-        if let id = userID(in: ex), id == victim.id {
-            return kit.failed(name, seconds, .impostorSignUp, "the sign-up answered \(status) with \(victim.logicalName)'s own user id", evidence)
+        func verdict(_ v: ImpostorOracle.Verdict, _ seconds: Double, _ evidence: [Evidence]) -> CaseResult {
+            switch v {
+            case .kept(let title, let note): return kit.passed(name, seconds, [Evidence(.note, title, note)] + evidence)
+            case .breach(let oracle, let message): return kit.failed(name, seconds, oracle, message, evidence)
+            }
+        }
+        switch ImpostorOracle.signUpAnswer(status: status, userID: userID(in: ex), victimID: victim.id, victim: who) {
+        // Refused: the note says it all, as it always did (no exchange kept).
+        case .kept(let title, let note)?: return kit.passed(name, seconds, [Evidence(.note, title, note)])
+        case let v?: return verdict(v, seconds, evidence)
+        case nil: break
         }
         if let credential = issuedCredential(ex) {
             let (owner, check) = await whoseSession(credential, exchange: ex)
             if let check { evidence.append(kit.evidence("whose session the sign-up issued", check)); seconds += check.seconds }
-            if owner == victim.id {
-                return kit.failed(name, seconds, .impostorSignUp, "the sign-up issued a session that acts as \(victim.logicalName)", evidence)
-            }
+            if let v = ImpostorOracle.issuedSession(owner: owner, victimID: victim.id, victim: who) { return verdict(v, seconds, evidence) }
         }
         // The account may have been overwritten without a session: try the impostor's password.
         let signIn = await context.identities.attemptSignIn(email: victim.email, password: password)
         seconds += signIn.seconds
-        evidence.append(kit.evidence("sign-in as \(victim.logicalName) with the impostor's password", signIn))
-        if let s = signIn.status, (200..<300).contains(s), issuedCredential(signIn) != nil,
-           userID(in: signIn).map({ $0 == victim.id }) ?? true {
-            return kit.failed(name, seconds, .impostorSignUp,
-                              "after the second sign-up, \(victim.logicalName)'s email signs in with the impostor's password", evidence)
-        }
-        return kit.passed(name, seconds, [Evidence(.note, "not \(victim.logicalName)",
-                                                   "answered \(status), but the account it describes is not \(victim.logicalName)'s and its password does not open \(victim.logicalName)'s account")] + evidence)
+        evidence.append(kit.evidence("sign-in as \(who) with the impostor's password", signIn))
+        return verdict(ImpostorOracle.impostorPassword(status: signIn.status, credentialIssued: issuedCredential(signIn) != nil,
+                                                       userID: userID(in: signIn), signUpStatus: status, victimID: victim.id, victim: who),
+                       seconds, evidence)
     }
 
     /// A token or session the answer hands out: Better Auth's `token`/session cookie, the custom

@@ -21,10 +21,8 @@ struct TokenLifetime: BuiltInCheck {
         ]
     }
 
-    /// Better Auth's `jwt.expirationTime` default ("15m").
-    static let betterAuthDefault = 900.0
-    /// Statuses that refuse a request: SC-003 asks for 401, but a 403 still refuses the token.
-    static let refusals: Set<Int> = [401, 403]
+    /// Better Auth's `jwt.expirationTime` default ("15m"): the oracle's, which names it in messages.
+    static let betterAuthDefault = TokenLifetimeOracle.betterAuthDefault
 
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let kit = CheckKit(context: input.context)
@@ -45,35 +43,28 @@ struct TokenLifetime: BuiltInCheck {
         guard let jwt = try? JWT(compact: token) else {
             return kit.skipped(name, "the API token is not a JWT (token source \(kit.context.target.tokenSource.rawValue)): it carries no lifetime to read")
         }
-        let spec = "the spec states \(Self.duration(expected)) (\(Self.int(expected)) s ± \(Self.int(tolerance)) s)"
         var claims = ["alg: \(jwt.algorithm ?? "(none)")"]
         if let iat = jwt.issuedAt { claims.append("iat: \(Self.int(iat)) (\(Self.timestamp(iat)))") }
         if let exp = jwt.expiresAt { claims.append("exp: \(Self.int(exp)) (\(Self.timestamp(exp)))") }
 
-        guard let exp = jwt.expiresAt else {
-            return kit.failed(name, 0, .tokenLifetime, "the token has no exp claim: it never expires; \(spec)",
-                              [Evidence(.figures, "claims of \(user.logicalName)'s token", claims.joined(separator: "\n"))])
+        let reading = TokenLifetimeOracle.reading(exp: jwt.expiresAt, iat: jwt.issuedAt, now: Date().timeIntervalSince1970)
+        if let reading {
+            claims.append("lifetime (\(reading.how)): \(Self.int(reading.seconds)) s = \(Self.duration(reading.seconds))")
+            claims.append("expected: \(Self.int(expected)) s ± \(Self.int(tolerance)) s; Better Auth's default: \(Self.int(Self.betterAuthDefault)) s")
         }
-        // Without iat the lifetime is unknowable; what is left from now is a lower bound of it.
-        let lived: Double
-        var how = "exp - iat"
-        if let iat = jwt.issuedAt { lived = exp - iat } else {
-            lived = exp - Date().timeIntervalSince1970
-            how = "exp - now (no iat claim: a lower bound)"
-        }
-        claims.append("lifetime (\(how)): \(Self.int(lived)) s = \(Self.duration(lived))")
-        claims.append("expected: \(Self.int(expected)) s ± \(Self.int(tolerance)) s; Better Auth's default: \(Self.int(Self.betterAuthDefault)) s")
         let figures = Evidence(.figures, "claims of \(user.logicalName)'s token", claims.joined(separator: "\n"))
 
-        if abs(lived - expected) <= tolerance {
-            return kit.passed(name, 0, [Evidence(.note, "verdict", "tokens live \(Self.int(lived)) s (\(Self.duration(lived))); \(spec)"), figures])
+        switch TokenLifetimeOracle.lifetime(reading, expected: expected, tolerance: tolerance) {
+        case .kept(let note):
+            return kit.passed(name, 0, [Evidence(.note, "verdict", note), figures])
+        case .breach(let oracle, let message) where reading == nil:
+            // No exp: there is no lifetime to compare, so no setting to point at either.
+            return kit.failed(name, 0, oracle, message, [figures])
+        case .breach(let oracle, let message):
+            let hint = Evidence(.note, "where the lifetime is set",
+                                "Better Auth's JWT plugin: jwt({ jwt: { expirationTime: \"\(Self.betterAuthSetting(expected))\" } }); a back end minting its own tokens sets exp itself")
+            return kit.failed(name, 0, oracle, message, [figures, hint])
         }
-        let observed = "tokens live \(Self.int(lived)) s (\(Self.duration(lived))\(lived == Self.betterAuthDefault ? ", Better Auth's default" : ""))"
-        var message = "\(observed); \(spec)"
-        if lived != Self.betterAuthDefault { message += "; Better Auth's default is \(Self.duration(Self.betterAuthDefault))" }
-        let hint = Evidence(.note, "where the lifetime is set",
-                            "Better Auth's JWT plugin: jwt({ jwt: { expirationTime: \"\(Self.betterAuthSetting(expected))\" } }); a back end minting its own tokens sets exp itself")
-        return kit.failed(name, 0, .tokenLifetime, message, [figures, hint])
     }
 
     // MARK: expired token
@@ -108,23 +99,18 @@ struct TokenLifetime: BuiltInCheck {
         let control = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(owner), pathUserID: owner.id)
         guard let genuineEx = await context.resources.send(control) else { return kit.skipped(name, "no list route") }
         if let e = kit.errored(name, genuineEx) { return e }
-        guard (200..<300).contains(genuineEx.status ?? 0) else {
-            return kit.skipped(name, "the genuine token itself was refused (\(genuineEx.status ?? 0)): a refusal of the expired one would prove nothing")
-        }
+        // Kept a skip, as it always was: the probe is not sent at all, so nothing was observed to judge.
+        if let why = TokenLifetimeOracle.controlRefusal(status: genuineEx.status) { return kit.skipped(name, why) }
 
         let call = ResourceClient.Call(resource: resource, operation: .list, credentials: credentials, pathUserID: owner.id)
         guard let ex = await context.resources.send(call) else { return kit.skipped(name, "no list route") }
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence("\(resource.name).list with an expired token", ex), Evidence(.note, "what was sent", probe.summary),
                         kit.evidence("control: the same request with the genuine token", genuineEx)]
-        let status = ex.status ?? 0
-        guard Self.refusals.contains(status) else {
-            return kit.failed(name, ex.seconds, .expiredTokenAccepted,
-                              "\(resource.name).list answered \(status) to a validly signed token that expired an hour ago; expired tokens must be refused (401)",
-                              evidence)
+        switch TokenLifetimeOracle.expired(status: ex.status ?? 0, controlStatus: genuineEx.status ?? 0, resource: resource.name) {
+        case .breach(let oracle, let message): return kit.failed(name, ex.seconds, oracle, message, evidence)
+        case .kept(let note): return kit.passed(name, ex.seconds, [Evidence(.note, "verdict", note)] + evidence)
         }
-        return kit.passed(name, ex.seconds, [Evidence(.note, "verdict", "refused with \(status); the genuine token was accepted with \(genuineEx.status ?? 0)")]
-                          + evidence)
     }
 
     /// The auth server's own key when the database and secret allow it; the secret for HS256 apps.
@@ -142,23 +128,9 @@ struct TokenLifetime: BuiltInCheck {
 
     // MARK: wording
 
-    /// Claims come from outside: a huge or non-finite `exp` must print, not trap.
-    static func int(_ v: Double) -> String { Int(exactly: v.rounded()).map(String.init) ?? "\(v)" }
-
-    /// "15 min", "7 days", "1 h 30 min": the two largest units, as a person would say it.
-    static func duration(_ seconds: Double) -> String {
-        guard let total = Int(exactly: abs(seconds).rounded()), total < Int(Int32.max) else { return "\(seconds) s" }
-        let units: [(Int, String, String)] = [(86_400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s")]
-        var parts: [String] = []
-        var rest = total
-        for (size, one, many) in units where parts.count < 2 {
-            let n = rest / size
-            rest %= size
-            if n > 0 { parts.append("\(n) \(n == 1 ? one : many)") } else if !parts.isEmpty { break }
-        }
-        let text = parts.isEmpty ? "0 s" : parts.joined(separator: " ")
-        return seconds < 0 ? "-" + text : text
-    }
+    /// The oracle's wording, so the figures and the verdict print numbers the same way.
+    static func int(_ v: Double) -> String { TokenLifetimeOracle.int(v) }
+    static func duration(_ seconds: Double) -> String { TokenLifetimeOracle.duration(seconds) }
 
     /// The `expirationTime` string that would produce the expected lifetime ("7d", "1h", "900s").
     static func betterAuthSetting(_ seconds: Double) -> String {

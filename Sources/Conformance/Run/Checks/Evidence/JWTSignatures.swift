@@ -41,14 +41,7 @@ struct JWTSignatures: BuiltInCheck {
         guard let token = identity.apiToken else {
             return kit.skipped(name, "\(identity.logicalName) holds no API token" + (identity.tokenProblems.first.map { ": \($0)" } ?? ""))
         }
-        var problems = JWTVerifier.problems(token: token, jwks: jwks, expectedSubject: identity.id)
-        if jwks == nil, let url = context.betterAuth?.client.url("/jwks") {
-            problems = problems.map { $0 == "no JWKS to verify the signature against" ? "no JWKS could be fetched from \(url)" : $0 }
-        }
-        // A symmetric token cannot verify against public keys; saying why in detail is noise.
-        if problems.contains(where: { $0.hasPrefix("algorithm") }) {
-            problems.removeAll { $0.hasPrefix("JWKS key") || $0.hasPrefix("the signature does not verify") }
-        }
+        let problems = JWTVerifier.problems(token: token, jwks: jwks, expectedSubject: identity.id)
         var notes: [String] = []
         if let jwt = try? JWT(compact: token) {
             notes.append("header alg \(jwt.algorithm ?? "(none)"), kid \(jwt.keyID ?? "(none)"); sub \(jwt.subject ?? "(none)")")
@@ -63,10 +56,12 @@ struct JWTSignatures: BuiltInCheck {
             }
         }
         evidence.insert(Evidence(.note, "token", notes.joined(separator: "\n")), at: 0)
-        if problems.isEmpty { return kit.passed(name, 0, evidence) }
-        let took = accepted.map { (200..<300).contains($0) ? "; the API accepted it (\($0))" : "; the API answered \($0)" } ?? ""
-        let oracle: Oracle = problems.contains { $0.hasPrefix("algorithm") } ? .symmetricJWT : .unverifiedJWT
-        return kit.failed(name, 0, oracle, "\(identity.logicalName)'s token is not a Better Auth JWT: " + problems.joined(separator: "; ") + took, evidence)
+        // Where the key set was looked for, named only when none could be fetched.
+        let jwksURL = jwks == nil ? context.betterAuth?.client.url("/jwks") : nil
+        guard let breach = JWTSignatureOracle.token(problems: problems, jwksURL: jwksURL, apiStatus: accepted, user: identity.logicalName) else {
+            return kit.passed(name, 0, evidence)
+        }
+        return kit.failed(name, 0, breach.oracle, breach.message, evidence)
     }
 
     /// An HS256 token with a user's claims, signed with the shared secret. Without `kid`, as
@@ -88,14 +83,8 @@ struct JWTSignatures: BuiltInCheck {
         if let e = kit.errored(name, ex) { return e }
         let evidence = [Evidence(.note, "token", "header {\"alg\":\"HS256\",\"typ\":\"JWT\"}; \(user.logicalName)'s claims (sub \(user.id)); HMAC-SHA256 keyed with BETTER_AUTH_SECRET"),
                         kit.evidence(name, ex)]
-        let status = ex.status ?? 0
-        if (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, .secretSignedJWTAccepted,
-                              "\(resource.name).list accepted an HS256 token signed with BETTER_AUTH_SECRET (\(status)): the API verifies a custom JWT with the shared secret, not Better Auth's JWKS",
-                              evidence)
-        }
-        guard status == 401 || status == 403 else {
-            return kit.failed(name, ex.seconds, .denialStatus, "answered \(status); a refused token is 401 or 403", evidence)
+        if let breach = JWTSignatureOracle.secretSigned(status: ex.status ?? 0, resource: resource.name) {
+            return kit.failed(name, ex.seconds, breach.oracle, breach.message, evidence)
         }
         return kit.passed(name, ex.seconds, evidence)
     }

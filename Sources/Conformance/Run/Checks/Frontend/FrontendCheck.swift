@@ -50,9 +50,8 @@ struct FrontendCheck: BuiltInCheck {
         let texts = parameters.widths
         let viewports = texts.compactMap(Viewport.init)
         let names = viewports.map { "front end fits a \($0.width) px wide screen" }
-        if viewports.count < texts.count {
-            let bad = texts.filter { Viewport($0) == nil }
-            return [kit.failed("front-end widths", 0, .scenarioError, "widths must look like \"320\" or \"320x640\": \(bad.joined(separator: ", "))", [])]
+        if let bad = LayoutOracle.widths(invalid: texts.filter { Viewport($0) == nil }) {
+            return [kit.failed("front-end widths", 0, bad.oracle, bad.message, [])]
         }
         guard let url = parameters.url ?? context.target.frontendURL else {
             return names.map { kit.skipped($0, "no front-end URL given (--frontend-url, FRONTEND_URL or frontend.url in the target)") }
@@ -113,18 +112,11 @@ struct FrontendCheck: BuiltInCheck {
             var evidence = [Evidence(.figures, "layout at \(viewport.width)×\(viewport.height)\(viewport.mobile ? " (mobile)" : "")",
                                      layout.figures)]
             if let path = layout.screenshot { evidence.append(Evidence(.note, "screenshot \(viewport.width)×\(viewport.height)", path)) }
-            if viewport.mobile, layout.layoutWidth > viewport.width + 1 {
-                return kit.failed(name, seconds, .responsiveLayout,
-                                  "on a \(viewport.width) px screen the page lays out \(layout.layoutWidth) px wide and is shrunk to fit: no responsive <meta name=\"viewport\" content=\"width=device-width\">",
-                                  evidence)
+            switch LayoutOracle.judge(width: viewport.width, mobile: viewport.mobile, layoutWidth: layout.layoutWidth,
+                                      scrollWidth: layout.scrollWidth, offenders: layout.offenders) {
+            case .breach(let oracle, let message): return kit.failed(name, seconds, oracle, message, evidence)
+            case .fits(let note): return kit.passed(name, seconds, [Evidence(.note, "verdict", note)] + evidence)
             }
-            if layout.scrollWidth > layout.layoutWidth + 1 {
-                let who = layout.offenders.isEmpty ? "" : "; sticking out: " + layout.offenders.joined(separator: ", ")
-                return kit.failed(name, seconds, .horizontalOverflow,
-                                  "at \(viewport.width) px the document is \(layout.scrollWidth) px wide, \(layout.scrollWidth - layout.layoutWidth) px more than its \(layout.layoutWidth) px viewport (a horizontal scrollbar)\(who)",
-                                  evidence)
-            }
-            return kit.passed(name, seconds, [Evidence(.note, "verdict", "document \(layout.scrollWidth) px wide in a \(layout.layoutWidth) px viewport")] + evidence)
         }
     }
 }

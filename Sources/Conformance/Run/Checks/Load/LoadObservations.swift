@@ -1,23 +1,8 @@
 /// What one load worker saw, merged across workers after the phase. Each worker owns its own
 /// copy (no lock on the hot path); the phase merges them once the deadline has passed.
 struct LoadObservations: Sendable {
-    /// Why an answer counts as an error under load. All of them are the app failing its own
-    /// user's legitimate request, so each fails "no errors under load".
-    enum Problem: String, Sendable, CaseIterable {
-        case noAnswer = "no answer"
-        case serverError = "5xx"
-        case unexpectedStatus = "other non-2xx"
-        case noID = "2xx create without an id"
-
-        var oracle: Oracle {
-            switch self {
-            case .noAnswer: return .noAnswer
-            case .serverError: return .serverError
-            case .unexpectedStatus: return .unexpectedStatus
-            case .noID: return .specMismatch
-            }
-        }
-    }
+    /// Why an answer counts as an error under load; the kinds and their oracles are the judge's.
+    typealias Problem = LoadProblem
 
     struct Tally: Sendable {
         var count = 0

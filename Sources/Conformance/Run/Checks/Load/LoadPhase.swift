@@ -54,10 +54,9 @@ struct LoadPhase: BuiltInCheck {
         let seeds = await seed(workers, perWorker: resource.routes[.create] == nil ? 0 : params.seedPerWorker, kit: kit, resource: resource)
         let failedSetup = Dictionary(grouping: seeds.enumerated().filter { $0.element.failed > 0 }, by: { workers[$0.offset].user.logicalName })
         for (name, list) in failedSetup.sorted(by: { $0.key < $1.key }) {
+            guard let breach = LoadOracle.setup(failed: list.reduce(0) { $0 + $1.element.failed }, user: name) else { continue }
             let example = list.first?.element.example.map { [kit.evidence("create as \(name)", $0)] } ?? []
-            cases.append(kit.failed("\(name) creates \(resource.name) before the load phase", 0, .setupFailed,
-                                    "\(list.reduce(0) { $0 + $1.element.failed }) create(s) as \(name) failed; its workers have fewer objects to act on",
-                                    example))
+            cases.append(kit.failed("\(name) creates \(resource.name) before the load phase", 0, breach.oracle, breach.message, example))
         }
 
         // The timed loop, then the deletes of what it created.
@@ -136,32 +135,23 @@ struct LoadPhase: BuiltInCheck {
 
     func latencyCase(_ row: LoadTable.Row, budgetMs: Double, figures: Evidence, kit: CheckKit, deletesOnly: Bool) -> CaseResult {
         let name = "\(row.label) latency under load (p95 ≤ \(Self.figure(budgetMs)) ms)"
-        guard let s = row.histogram.summary() else {
-            let why = deletesOnly ? "the load phase created no object to delete"
-                : "no request of this operation was sent (no object to act on: the creates failed)"
-            return kit.skipped(name, why)
+        switch LatencyOracle.judge(row.histogram.summary(), seconds: row.seconds, budgetMs: budgetMs, deletesOnly: deletesOnly) {
+        case .notSent(let why): return kit.skipped(name, why)
+        case .breach(let oracle, let message): return kit.failed(name, 0, oracle, message, [figures])
+        case .within(let note): return kit.passed(name, 0, [Evidence(.note, "verdict", note), figures])
         }
-        let rate = row.seconds > 0 ? Double(s.count) / row.seconds : 0
-        let detail = "p50 \(Self.ms(s.p50)), p99 \(Self.ms(s.p99)), max \(Self.ms(s.max)); \(s.count) request(s), \(s.errors) error(s), \(String(format: "%.1f", rate)) req/s"
-        if s.p95 * 1000 > budgetMs {
-            return kit.failed(name, 0, .latencyBudget,
-                              "p95 \(Self.ms(s.p95)) exceeds the \(Self.figure(budgetMs)) ms budget (\(detail))", [figures])
-        }
-        return kit.passed(name, 0, [Evidence(.note, "verdict", "p95 \(Self.ms(s.p95)) within the \(Self.figure(budgetMs)) ms budget (\(detail))"), figures])
     }
 
     func errorsCase(_ all: LoadObservations, resource: Resource, seconds: Double, setting: String, figures: Evidence, kit: CheckKit) -> CaseResult {
         let name = "no errors under load"
         let total = all.requestCount
-        var findings: [Finding] = []
-        for problem in LoadObservations.Problem.allCases {
-            guard let t = all.problems[problem], t.count > 0 else { continue }
-            let per = t.byOperation.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\(resource.name).\($0.key.rawValue) \($0.value)" }
-            let examples = t.examples.sorted { $0.key.rawValue < $1.key.rawValue }.prefix(3)
-                .map { kit.evidence("first \(problem.rawValue) of \(resource.name).\($0.key.rawValue)", $0.value) }
-            findings.append(Finding(oracle: problem.oracle,
-                                    message: "\(t.count) of \(total) request(s) under load: \(problem.rawValue) (\(per.joined(separator: ", ")))",
-                                    evidence: examples + [figures]))
+        let counts = all.problems.mapValues { t in
+            (count: t.count, byOperation: Dictionary(t.byOperation.map { ("\(resource.name).\($0.key.rawValue)", $0.value) }, uniquingKeysWith: +))
+        }
+        let findings = LoadOracle.problems(counts, total: total).map { breach in
+            let examples = (all.problems[breach.problem]?.examples ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }.prefix(3)
+                .map { kit.evidence("first \(breach.problem.rawValue) of \(resource.name).\($0.key.rawValue)", $0.value) }
+            return Finding(oracle: breach.oracle, message: breach.message, evidence: examples + [figures])
         }
         if findings.isEmpty {
             return kit.passed(name, seconds, [Evidence(.note, "verdict", "\(total) request(s) from \(setting), every one answered 2xx"), figures])
@@ -171,12 +161,9 @@ struct LoadPhase: BuiltInCheck {
 
     func leaksCase(_ all: LoadObservations, kit: CheckKit) -> CaseResult {
         let name = "answers under load carry only their own user's data"
-        guard all.leakCount > 0 else {
+        let findings = LoadOracle.leaks(kept: all.leaks, total: all.leakCount)
+        guard !findings.isEmpty else {
             return kit.passed(name, 0, [Evidence(.note, "verdict", "\(all.requestCount) answer(s) scanned for other users' taint markers: none found")])
-        }
-        var findings = all.leaks
-        if all.leakCount > all.leaks.count {
-            findings.append(Finding(oracle: .crossUserRead, message: "\(all.leakCount - all.leaks.count) more answer(s) under load held other users' markers"))
         }
         return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .failed(findings))
     }
@@ -200,28 +187,16 @@ struct LoadPhase: BuiltInCheck {
             return CaseResult(name: name, criterion: "", file: "", seconds: seconds,
                               outcome: .database(e))
         case .success(let raw):
-            // Objects whose last write got no answer may hold either state: not a breach by itself.
-            let findings = raw.filter { f in !all.uncertain.contains { id in f.evidence.contains { $0.title.hasSuffix(" = \(id)") } } }
-            var notes: [String] = []
-            if raw.count > findings.count { notes.append("\(raw.count - findings.count) difference(s) on objects whose last write got no answer were not counted") }
-            if all.untrackedCreates > 0 { notes.append("\(all.untrackedCreates) create(s) got no usable answer, so stray rows were not looked for") }
-            if findings.isEmpty {
+            // Objects whose last write got no answer may hold either state: the oracle does not count them.
+            switch LoadOracle.audit(raw, uncertain: all.uncertain, untrackedCreates: all.untrackedCreates,
+                                    names: users.map { (id: $0.id, name: $0.logicalName) }, limit: Self.auditFindingLimit) {
+            case .clean(let notes):
                 let audited = context.ledger.entries(resource: resource.name).filter { owners.contains($0.owner) }.count
                 let text = (["\(audited) object(s) of \(users.count) user(s) match their owners' own operations"] + notes).joined(separator: "; ")
                 return kit.passed(name, seconds, [Evidence(.note, "audited", text)])
+            case .breach(let out):
+                return CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(out))
             }
-            // A race breaks objects by the hundred; the first few prove it, the count sizes it.
-            var out = findings.prefix(Self.auditFindingLimit).map { f in
-                var named = f
-                for u in users { named.message = named.message.replacingOccurrences(of: u.id, with: "\(u.logicalName) (\(u.id))") }
-                return named
-            }
-            if findings.count > out.count {
-                let kinds = Dictionary(grouping: findings.dropFirst(out.count), by: \.oracle).map { "\($0.value.count) \($0.key)" }.sorted()
-                out.append(Finding(oracle: out[0].oracle, message: "\(findings.count - out.count) more object(s) differ from their owners' own operations (\(kinds.joined(separator: ", ")))"))
-            }
-            if !notes.isEmpty { out[0].evidence.append(Evidence(.note, "what the audit could not judge", notes.joined(separator: "; "))) }
-            return CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .failed(out))
         }
     }
 
@@ -243,7 +218,6 @@ struct LoadPhase: BuiltInCheck {
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
-    /// 200 rather than 200.0, 0.5 stays 0.5.
-    static func figure(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+    /// 200 rather than 200.0, 0.5 stays 0.5: the oracle's wording, so names and messages agree.
+    static func figure(_ v: Double) -> String { LatencyOracle.figure(v) }
 }

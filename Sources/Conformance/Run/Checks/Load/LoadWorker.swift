@@ -81,24 +81,21 @@ struct LoadWorker: Sendable {
         request.timeout = min(request.timeout, timeout)
         let ex = await context.http.send(request)
         var outcome = Outcome()
+        var problem = LoadOracle.problem(status: ex.status)
 
         guard let status = ex.status else {
-            obs.record(op, seconds: ex.seconds, problem: .noAnswer, exchange: ex)
+            obs.record(op, seconds: ex.seconds, problem: problem, exchange: ex)
             outcome.unanswered = op.writes || op == .create
             if op == .create { obs.untrackedCreates += 1 }
             return outcome
         }
-        var problem: LoadObservations.Problem?
-        if status >= 500 { problem = .serverError } else if !(200..<300).contains(status) { problem = .unexpectedStatus }
 
         // The isolation oracle stays on: whatever the status, another user's marker is a leak.
         let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
-        if !leaks.isEmpty {
-            let owners = Set(leaks.map(\.owner)).map { names[$0] ?? $0 }.sorted()
-            let label = "\(resource.name).\(op.rawValue)"
-            obs.leak(Finding(oracle: .crossUserRead,
-                             message: "under load, \(user.logicalName)'s \(label) answer (status \(status)) held \(leaks.count) marker(s) of \(owners.joined(separator: ", "))",
-                             evidence: [kit.evidence("\(user.logicalName) \(label) under load", ex)]))
+        let label = "\(resource.name).\(op.rawValue)"
+        if let leak = LoadOracle.leak(viewer: user.logicalName, label: label, status: status, markers: leaks.count,
+                                      owners: Set(leaks.map(\.owner)).map { names[$0] ?? $0 }.sorted()) {
+            obs.leak(Finding(oracle: leak.oracle, message: leak.message, evidence: [kit.evidence("\(user.logicalName) \(label) under load", ex)]))
         }
 
         if problem == nil {
@@ -113,6 +110,7 @@ struct LoadWorker: Sendable {
     func record(_ op: Operation, id: String?, body: JSONValue?, exchange ex: Exchange,
                 problem: inout LoadObservations.Problem?, obs: inout LoadObservations) -> String? {
         let observed = context.resources.object(in: ex.json, resource)
+        // A 2xx create without an id: only here is the body read, so only here is it classified.
         if op == .create, observed?["id"] == nil {
             problem = .noID
             obs.untrackedCreates += 1
