@@ -18,18 +18,10 @@ public struct NeonProbe: Sendable {
         public var certificateVerified: Bool
         public var serverVersion: String
 
-        public var isNeon: Bool { hostIsNeon && settings["neon.branch_id"] != nil && tlsInUse }
-
-        public var summary: String {
-            if isNeon {
-                return "Neon: host \(host) (endpoint \(endpointID ?? "?")), branch \(settings["neon.branch_id"] ?? "?"), project \(settings["neon.project_id"] ?? "?"), \(tlsVersion ?? "TLS") with sslmode \(sslmode ?? "?") (certificate \(certificateVerified ? "verified" : "NOT verified"))"
-            }
-            var missing: [String] = []
-            if !hostIsNeon { missing.append("host \(host) is not an ep-….neon.tech endpoint") }
-            if settings["neon.branch_id"] == nil { missing.append("no neon.* settings") }
-            if !tlsInUse { missing.append("no TLS") }
-            return "\(serverVersion) at \(host) is not Neon: \(missing.joined(separator: ", "))"
-        }
+        /// The rule and its one-line account are the judge's (`NeonOracle`); kept here for
+        /// the callers that hold the evidence (the doctor).
+        public var isNeon: Bool { NeonOracle.isNeon(self) }
+        public var summary: String { NeonOracle.summary(self) }
     }
 
     static let settingNames = ["neon.project_id", "neon.branch_id", "neon.endpoint_id", "neon.tenant_id", "neon.timeline_id", "neon.compute_id"]
@@ -43,10 +35,8 @@ public struct NeonProbe: Sendable {
             if let v = row?["s\(i)"]?.stringValue, !v.isEmpty { settings[name] = v }
         }
         let host = c.host
-        let labels = host.lowercased().split(separator: ".")
-        let hostIsNeon = host.lowercased().hasSuffix(".neon.tech") && (labels.first?.hasPrefix("ep-") ?? false)
-        let endpoint = labels.first.map { String($0).replacingOccurrences(of: "-pooler", with: "") }
-        return Evidence(host: host, hostIsNeon: hostIsNeon, endpointID: hostIsNeon ? endpoint : nil, settings: settings,
+        let endpoint = NeonOracle.endpoint(host: host)
+        return Evidence(host: host, hostIsNeon: endpoint != nil, endpointID: endpoint, settings: settings,
                         tlsInUse: c.tls.inUse, tlsVersion: c.tls.version, sslmode: c.tls.sslmode,
                         certificateVerified: c.tls.certificateVerified,
                         serverVersion: "PostgreSQL " + (row?["version"]?.stringValue ?? c.serverVersion))

@@ -40,42 +40,11 @@ struct BetterAuthAccounts: BuiltInCheck {
     }
 
     func judge(_ identity: Identity, _ rows: [JSONValue]?, kit: CheckKit, tables: AuthTables) -> CaseResult {
-        let who = identity.logicalName
-        let name = "\(who)'s credential account holds Better Auth's scrypt hash of the password"
-        let account = "table \(tables.account), column password"
-        guard let rows else {
-            return kit.failed(name, 0, .homeMadeAuth,
-                              "\(who) (user id \(identity.id)) is not in Better Auth's table \"\(tables.user)\": the user was not created by Better Auth", [])
-        }
-        let credential = rows.filter { $0["provider"]?.stringValue == "credential" }
-        guard let row = credential.first else {
-            let providers = rows.compactMap { $0["provider"]?.stringValue }
-            return kit.failed(name, 0, .homeMadeAuth,
-                              "\(who) is in \"\(tables.user)\" but has no \(tables.account) row with \"providerId\" = 'credential'"
-                                + (providers.isEmpty ? " (no account row at all)" : " (providers: \(providers.joined(separator: ", ")))")
-                                + ": the password is kept somewhere else", [])
-        }
-        guard let stored = row["password"]?.stringValue, !stored.isEmpty else {
-            return kit.failed(name, 0, .homeMadeAuth, "\(who)'s credential account has no password in \(account)", [])
-        }
-        var notes = ["\(credential.count) credential account(s); \(account)"]
-        if let accountID = row["account"]?.stringValue, accountID != identity.id {
-            notes.append("\"accountId\" is \(accountID), Better Auth sets the user id \(identity.id)")
-        }
+        let name = "\(identity.logicalName)'s credential account holds Better Auth's scrypt hash of the password"
         do {
-            switch try BetterAuthScrypt.check(password: identity.password, stored: stored) {
-            case .matches:
-                notes.append("scrypt (N=16384, r=16, p=1, 64-byte key) of \(who)'s password with the stored salt equals the stored key")
-                return kit.passed(name, 0, [Evidence(.note, "verified", notes.joined(separator: "\n"))])
-            case .differs:
-                return kit.failed(name, 0, .foreignPasswordHash,
-                                  "\(who)'s password in \(account) has Better Auth's shape but is not the scrypt of the password the harness signed up with: Better Auth did not compute it",
-                                  [Evidence(.note, "checked", notes.joined(separator: "\n"))])
-            case .notBetterAuthFormat(let format):
-                return kit.failed(name, 0, .foreignPasswordHash,
-                                  "\(who)'s password in \(account) is stored as \(format ?? "an unknown format"), not as Better Auth's scrypt <salt>:<key>",
-                                  [Evidence(.note, "checked", notes.joined(separator: "\n"))])
-            }
+            let verdict = try AccountOracle.credentialAccount(who: identity.logicalName, userID: identity.id, password: identity.password,
+                                                              rows: rows, userTable: tables.user, accountTable: tables.account)
+            return kit.result(name, 0, verdict)
         } catch {
             return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .error(kind: .cryptoError, message: "\(error)"))
         }

@@ -70,34 +70,21 @@ struct BetterAuthProbe: Sendable {
         var isProbe: Bool
     }
 
-    static let duplicateCodes: Set<String> = ["USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "USER_ALREADY_EXISTS"]
-
     /// `/api/auth/ok` as a judge reads it: the path under the auth origin.
     func path(_ route: String) -> String {
         let base = Target.join(context.target.authBasePath, route)
         return base.hasPrefix("/") ? base : "/" + base
     }
 
-    func code(_ ex: Exchange) -> String { ex.json?["code"]?.stringValue.map { " \($0)" } ?? "" }
-
     func liveness(custom: Bool) async -> (Bool, CaseResult) {
         let name = "GET \(path("/ok")) answers {\"ok\":true}"
         let ex = await client.get("/ok")
-        if let e = ex.transportError {
-            // With a custom identity the app may simply not run Better Auth: that is the finding.
-            if custom {
-                return (false, kit.failed(name, ex.seconds, .notBetterAuth,
-                                          "nothing answers at \(client.baseURL) (\(e.message)): the app does not run Better Auth there",
-                                          [kit.evidence(name, ex)]))
-            }
-            return (false, kit.errored(name, ex) ?? kit.skipped(name, e.message))
+        let verdict = BetterAuthShapeOracle.liveness(transportError: ex.transportError?.message, status: ex.status, json: ex.json,
+                                                     custom: custom, baseURL: client.baseURL, okURL: client.url("/ok"))
+        guard let verdict else {
+            return (false, kit.errored(name, ex) ?? kit.skipped(name, ex.transportError?.message ?? "no answer"))
         }
-        guard ex.status == 200, ex.json?["ok"]?.boolValue == true else {
-            return (false, kit.failed(name, ex.seconds, .notBetterAuth,
-                                      "\(client.url("/ok")) answered \(ex.status ?? 0) without {\"ok\":true}: no Better Auth server there",
-                                      [kit.evidence(name, ex)]))
-        }
-        return (true, kit.passed(name, ex.seconds, [kit.evidence(name, ex)]))
+        return (verdict.isPassed, kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)]))
     }
 
     /// A user made directly through Better Auth. The mixed-case address tests that Better Auth
@@ -131,37 +118,8 @@ struct BetterAuthProbe: Sendable {
         let name = "sign-up (\(path("/sign-up/email"))) answers Better Auth's shape"
         let ex = s.signUp
         if let e = kit.errored(name, ex) { return e }
-        let evidence = [kit.evidence(name, ex)]
-        guard ex.status == 200 else {
-            return kit.failed(name, ex.seconds, .notBetterAuth, "sign-up answered \(ex.status ?? 0)\(code(ex)), Better Auth answers 200", evidence)
-        }
-        var problems: [String] = []
-        var notes: [String] = []
-        let user = ex.json?["user"]
-        if user?.objectValue == nil { problems.append("no \"user\" object") }
-        if (user?["id"]?.stringValue ?? "").isEmpty { problems.append("user.id is not a non-empty string") }
-        if let email = user?["email"]?.stringValue {
-            if email != s.email.lowercased() { problems.append("user.email is \"\(email)\", Better Auth stores \"\(s.email.lowercased())\" (lower-cased)") }
-        } else { problems.append("no user.email") }
-        if user?["emailVerified"]?.boolValue == nil { problems.append("no boolean user.emailVerified") }
-        if user?["createdAt"] == nil { problems.append("no user.createdAt") }
-        let sessionCookies = cookieNames(ex).filter { $0.hasSuffix(".session_token") }
-        switch ex.json?["token"] {
-        case .string?:
-            if sessionCookies.isEmpty { problems.append("a session token was answered but no *.session_token cookie was set") }
-            else if !sessionCookies.contains(where: { $0 == "better-auth.session_token" || $0 == "__Secure-better-auth.session_token" }) {
-                notes.append("session cookie \(sessionCookies.joined(separator: ", ")) (a custom cookie prefix)")
-            }
-        case .null?:
-            notes.append("token null and no session cookie: auto sign-in is off or email verification is required")
-        default:
-            problems.append("no \"token\" member (a session token, or null)")
-        }
-        if !problems.isEmpty {
-            return kit.failed(name, ex.seconds, .notBetterAuth, "sign-up answer is not Better Auth's: " + problems.joined(separator: "; "), evidence)
-        }
-        let fields = "user.id, user.email (lower-cased), user.emailVerified, user.createdAt" + (sessionCookies.isEmpty ? "" : ", cookie \(sessionCookies[0])")
-        return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "checked", ([fields] + notes).joined(separator: "\n"))])
+        let verdict = BetterAuthShapeOracle.signUp(status: ex.status, json: ex.json, cookieNames: cookieNames(ex), email: s.email)
+        return kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)])
     }
 
     func wrongPassword(_ s: Subject) async -> CaseResult {
@@ -170,15 +128,8 @@ struct BetterAuthProbe: Sendable {
         let ex = await client.signIn(email: s.email, password: wrong)
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
-        let evidence = [kit.evidence(name, ex)]
-        if let status = ex.status, (200..<300).contains(status) {
-            return kit.failed(name, ex.seconds, .wrongPasswordAccepted, "sign-in with a wrong password answered \(status): any password opens the account", evidence)
-        }
-        guard ex.status == 401, ex.json?["code"]?.stringValue == "INVALID_EMAIL_OR_PASSWORD" else {
-            return kit.failed(name, ex.seconds, .notBetterAuth,
-                              "a wrong password answered \(ex.status ?? 0)\(code(ex)); Better Auth answers 401 INVALID_EMAIL_OR_PASSWORD", evidence)
-        }
-        return kit.passed(name, ex.seconds, evidence)
+        let verdict = BetterAuthShapeOracle.wrongPassword(status: ex.status, json: ex.json)
+        return kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)])
     }
 
     /// get-session with the subject's cookie; hands on the cookie for `/token`.
@@ -194,20 +145,8 @@ struct BetterAuthProbe: Sendable {
         guard let cookie else { return (kit.skipped(name, "neither sign-up nor sign-in set a session cookie"), nil) }
         let ex = await client.getSession(cookie: cookie)
         if let e = kit.errored(name, ex) { return (e, cookie) }
-        let evidence = [kit.evidence(name, ex)]
-        var problems: [String] = []
-        if ex.status != 200 { problems.append("answered \(ex.status ?? 0)\(code(ex))") }
-        if ex.json?["session"]?.objectValue == nil { problems.append("no \"session\" object") }
-        let userID = ex.json?["user"]?["id"]?.stringValue
-        if userID == nil { problems.append("no \"user\" object with an id") }
-        if let expected = s.id, let userID, userID != expected { problems.append("user.id is \(userID), the signed-up user is \(expected)") }
-        if let sessionUser = ex.json?["session"]?["userId"]?.stringValue, let userID, sessionUser != userID {
-            problems.append("session.userId \(sessionUser) differs from user.id \(userID)")
-        }
-        guard problems.isEmpty else {
-            return (kit.failed(name, ex.seconds, .notBetterAuth, "get-session is not Better Auth's: " + problems.joined(separator: "; "), evidence), cookie)
-        }
-        return (kit.passed(name, ex.seconds, evidence), cookie)
+        let verdict = BetterAuthShapeOracle.session(status: ex.status, json: ex.json, expectedUserID: s.id)
+        return (kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)]), cookie)
     }
 
     func token(cookie: String?) async -> CaseResult {
@@ -216,45 +155,16 @@ struct BetterAuthProbe: Sendable {
         let ex = await client.token(cookie: cookie)
         if let e = kit.errored(name, ex) { return e }
         context.redactor.add(ex.json?["token"]?.stringValue)
-        let evidence = [kit.evidence(name, ex)]
-        if ex.status == 404, context.target.tokenSource == .sessionToken {
-            return kit.skipped(name, "the target's API takes Better Auth session tokens; the JWT plugin's /token is not mounted (404)")
-        }
-        guard ex.status == 200, let text = ex.json?["token"]?.stringValue else {
-            return kit.failed(name, ex.seconds, .notBetterAuth, "answered \(ex.status ?? 0)\(code(ex)) without {\"token\": ...}", evidence)
-        }
-        guard let jwt = try? JWT(compact: text) else {
-            return kit.failed(name, ex.seconds, .notBetterAuth, "\"token\" is not a compact JWT", evidence)
-        }
-        let alg = jwt.algorithm ?? "(none)"
-        guard JWTVerifier.asymmetric.contains(alg) else {
-            return kit.failed(name, ex.seconds, .symmetricJWT, "the token is signed with \(alg); Better Auth's JWT plugin signs with an asymmetric key", evidence)
-        }
-        return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "token", "alg \(alg), kid \(jwt.keyID ?? "(none)")")])
+        let verdict = BetterAuthShapeOracle.token(status: ex.status, json: ex.json, sessionTokens: context.target.tokenSource == .sessionToken)
+        return kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)])
     }
 
     func jwks() async -> CaseResult {
         let name = "GET \(path("/jwks")) publishes asymmetric public keys"
         let ex = await client.jwks()
         if let e = kit.errored(name, ex) { return e }
-        let evidence = [kit.evidence(name, ex)]
-        if ex.status == 404, context.target.tokenSource == .sessionToken {
-            return kit.skipped(name, "the target's API takes Better Auth session tokens; the JWT plugin's /jwks is not mounted (404)")
-        }
-        guard ex.status == 200, let json = ex.json, let set = try? JWKS(json: json) else {
-            return kit.failed(name, ex.seconds, .notBetterAuth, "answered \(ex.status ?? 0) without a {\"keys\": [...]} document", evidence)
-        }
-        guard !set.keys.isEmpty else { return kit.failed(name, ex.seconds, .notBetterAuth, "the key set is empty", evidence) }
-        let algs = set.algorithms
-        let symmetric = algs.filter { !JWTVerifier.asymmetric.contains($0) }
-        if !symmetric.isEmpty {
-            return kit.failed(name, ex.seconds, .symmetricJWT, "the key set lists \(symmetric.joined(separator: ", ")): not an asymmetric algorithm", evidence)
-        }
-        // A published private part would let anyone mint tokens.
-        if json["keys"]?.arrayValue?.contains(where: { $0["d"] != nil || $0["k"] != nil }) == true {
-            return kit.failed(name, ex.seconds, .privateKeyPublished, "a key in the JWKS carries private material (\"d\" or \"k\")", evidence)
-        }
-        return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "keys", "\(set.keys.count) key(s): \(algs.joined(separator: ", "))")])
+        let verdict = BetterAuthShapeOracle.jwks(status: ex.status, json: ex.json, sessionTokens: context.target.tokenSource == .sessionToken)
+        return kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)])
     }
 
     /// The same address again, its local part in capitals: Better Auth lower-cases it and refuses
@@ -268,31 +178,21 @@ struct BetterAuthProbe: Sendable {
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
-        let errorCode = ex.json?["code"]?.stringValue ?? ""
-        if ex.status == 422, Self.duplicateCodes.contains(errorCode) { return kit.passed(name, ex.seconds, evidence) }
-        if ex.status == 200 {
-            guard let other = ex.json?["user"]?["id"]?.stringValue, other != s.id else {
-                return kit.failed(name, ex.seconds, .notBetterAuth, "the duplicate answered 200 with the existing user", evidence)
-            }
-            guard let db = context.database else {
-                return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "tolerated",
-                    "200 with a different user id: Better Auth 1.5+ answers a synthetic user when verification is on (not checked in the database: \(context.databaseProblem ?? "no database"))")])
-            }
-            do {
-                if try await db.userExists(id: other, in: context.target.authTables) {
-                    return kit.failed(name, ex.seconds, .duplicateAccount,
-                                      "the duplicate sign-up stored a second user \(other) for the same email", evidence)
+        switch BetterAuthShapeOracle.duplicate(status: ex.status, json: ex.json, subjectID: s.id) {
+        case .judged(let verdict):
+            return kit.result(name, ex.seconds, verdict, evidence)
+        case .lookUp(let other):
+            var stored: Bool?
+            if let db = context.database {
+                do { stored = try await db.userExists(id: other, in: context.target.authTables) } catch {
+                    return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
+                                      outcome: .database(error), evidence: evidence)
                 }
-            } catch {
-                return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                                  outcome: .database(error), evidence: evidence)
             }
-            return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "tolerated",
-                "200 with a synthetic user that is not stored: Better Auth 1.5+ with verification required or auto sign-in off")])
+            let verdict = BetterAuthShapeOracle.duplicateStored(userID: other, stored: stored,
+                                                                databaseProblem: context.databaseProblem ?? "no database")
+            return kit.result(name, ex.seconds, verdict, evidence)
         }
-        return kit.failed(name, ex.seconds, .notBetterAuth,
-                          "a duplicate email answered \(ex.status ?? 0)\(code(ex)); Better Auth answers 422 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (USER_ALREADY_EXISTS before 1.4)",
-                          evidence)
     }
 
     /// With a custom identity: the users the app's own sign-up made must be Better Auth users.
@@ -306,11 +206,9 @@ struct BetterAuthProbe: Sendable {
         let evidence = identities.first.map { [kit.evidence("sign-up through the app's own route", $0.signUp)] } ?? []
         do {
             let found = Set(try await db.userIDs(among: ids, in: context.target.authTables))
-            let missing = identities.filter { !found.contains($0.id) }
-            if missing.isEmpty { return kit.passed(name, 0, [Evidence(.note, "found", "\(ids.count) user id(s) in \(context.target.authTables.user)")]) }
-            return kit.failed(name, 0, .homeMadeAuth,
-                              "\(missing.count) of \(ids.count) user(s) the app signed up through \(route) (ids \(missing.prefix(5).map(\.id).joined(separator: ", "))) are not in Better Auth's table \"\(context.target.authTables.user)\": the app keeps users of its own",
-                              evidence)
+            let verdict = AccountOracle.appUsers(ids: ids, found: found, route: route, userTable: context.target.authTables.user)
+            // A pass is proved by the rows found, a failure by the app's own sign-up.
+            return kit.result(name, 0, verdict, verdict.isPassed ? [] : evidence)
         } catch {
             return CaseResult(name: name, criterion: "", file: "", seconds: 0,
                               outcome: .database(error))

@@ -42,13 +42,8 @@ struct ForeignPasswordHashes: BuiltInCheck {
                 guard let cols = tables[key], let first = cols.first else { continue }
                 let counts = try await scan(db, first.schema, first.table, cols, formats)
                 if first.estimate > Self.rowCap { partial.append("\(key): first \(Self.rowCap) of about \(first.estimate) rows") }
-                for (ci, col) in cols.enumerated() {
-                    for (fi, format) in formats.enumerated() where counts[ci][fi] > 0 {
-                        findings.append(Finding(oracle: .foreignPasswordHash,
-                                                message: "passwords stored as \(format.name) in table \(key), column \(col.column) (\(counts[ci][fi]) row(s)): a home-made auth path keeps its own password hashes",
-                                                evidence: []))
-                    }
-                }
+                findings += PasswordHashOracle.judge(table: key, columns: cols.map(\.column), formats: formats.map(\.name), counts: counts)
+                    .map { Finding(oracle: $0.oracle, message: $0.message, evidence: []) }
             }
             var notes = ["\(columns.filter(\.readable).count) text column(s) in \(tables.count) table(s) scanned for: \(formats.map(\.name).joined(separator: ", "))"]
             if !partial.isEmpty { notes.append("partly scanned: " + partial.joined(separator: "; ")) }

@@ -12,19 +12,8 @@ struct NeonDatabase: BuiltInCheck {
 
     static let caseName = "the database is Neon (host, neon.* settings, TLS)"
 
-    /// What the server reports about this connection's encryption.
-    struct ServerTLS: Sendable {
-        var ssl: Bool
-        var version: String?
-        var cipher: String?
-    }
-
-    struct Verdict: Sendable {
-        var passed: Bool
-        /// The one line a judge reads, e.g. "PostgreSQL 15.8 at 127.0.0.1 is not Neon: ...".
-        var message: String
-        var details: String
-    }
+    typealias ServerTLS = NeonOracle.ServerTLS
+    typealias Verdict = NeonOracle.Verdict
 
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
@@ -43,11 +32,9 @@ struct NeonDatabase: BuiltInCheck {
             return [CaseResult(name: name, criterion: "", file: "", seconds: seconds,
                                outcome: .database(error))]
         case .success(let e):
-            let v = Self.verdict(e, server: server, expectedBranch: context.target.neonBranch,
-                                 database: db.connection.database)
-            let details = [Evidence(.note, "Neon evidence", v.details)]
-            if v.passed { return [kit.passed(name, seconds, details)] }
-            return [kit.failed(name, seconds, .notNeon, v.message, details)]
+            let v = NeonOracle.verdict(e, server: server, expectedBranch: context.target.neonBranch,
+                                       database: db.connection.database)
+            return [kit.result(name, seconds, v.outcome, [Evidence(.note, "Neon evidence", v.details)])]
         }
     }
 
@@ -56,39 +43,8 @@ struct NeonDatabase: BuiltInCheck {
         return ServerTLS(ssl: row["ssl"]?.boolValue ?? false, version: row["version"]?.stringValue, cipher: row["cipher"]?.stringValue)
     }
 
-    /// The judgement alone, from the probe's evidence: pure, so tests can feed it any server.
+    /// The judgement, kept under the check's name for its callers; `NeonOracle` decides.
     static func verdict(_ e: NeonProbe.Evidence, server: ServerTLS?, expectedBranch: String? = nil, database: String? = nil) -> Verdict {
-        var lines: [String] = []
-        lines.append("host: \(e.host)\(database.map { ", database \($0)" } ?? "") — "
-                     + (e.hostIsNeon ? "a Neon endpoint (\(e.endpointID ?? "?"))" : "not an ep-….neon.tech endpoint"))
-        if e.settings.isEmpty {
-            lines.append("neon.* settings: none (current_setting('neon.branch_id', true) is NULL)")
-        } else {
-            lines.append("neon.* settings: " + e.settings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
-        }
-        if e.tlsInUse {
-            let verified = e.certificateVerified
-                ? "server certificate verified"
-                : "server certificate NOT verified (sslmode \(e.sslmode ?? "?") encrypts without checking who the server is; verify-full would)"
-            lines.append("TLS (client): \(e.tlsVersion ?? "in use"), sslmode \(e.sslmode ?? "?"), \(verified)")
-        } else {
-            lines.append("TLS (client): not in use (sslmode \(e.sslmode ?? "?"))")
-        }
-        if let server {
-            lines.append("TLS (server, pg_stat_ssl): " + (server.ssl ? "on, \([server.version, server.cipher].compactMap { $0 }.joined(separator: " "))" : "off"))
-        }
-        lines.append("server: \(e.serverVersion)")
-        var passed = e.isNeon
-        var message = e.summary
-        // The client's view and the server's must agree; a disagreement is not evidence of TLS.
-        if passed, let server, !server.ssl {
-            passed = false
-            message = "\(e.serverVersion) at \(e.host): libpq reports TLS but the server's pg_stat_ssl says this connection is not encrypted"
-        }
-        if passed, let expectedBranch, e.settings["neon.branch_id"] != expectedBranch {
-            passed = false
-            message = "Neon branch \(e.settings["neon.branch_id"] ?? "?") is not the expected \(expectedBranch)"
-        }
-        return Verdict(passed: passed, message: message, details: lines.joined(separator: "\n"))
+        NeonOracle.verdict(e, server: server, expectedBranch: expectedBranch, database: database)
     }
 }
