@@ -1,4 +1,5 @@
 import ConformanceHTTP
+import ConformancePostgres
 import Foundation
 import Testing
 @testable import Conformance
@@ -209,6 +210,34 @@ import Testing
         #expect(found.map(\.oracle) == [.crossUserWrite])
         #expect(ExpectedStateOracle.strayRows([row(owner: Self.alice, title: alices), row(owner: Self.alice, title: "no marker")],
                                               resource: resource, markers: Self.markers).isEmpty, "own markers, or none, prove nothing")
+    }
+
+    // MARK: setup
+
+    @Test func usersThatCouldNotBeCreatedOrGivenATokenAreNeverAPass() throws {
+        #expect(IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: true).kind == .failed)
+        guard case .failed(let findings) = IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: true) else { return }
+        #expect(findings.map(\.oracle) == [.signUpFailed])
+        guard case .error(let kind, _) = IdentityOracle.creationFailed(user: "ada", message: "refused", unreachable: true, isSignUpStep: true) else {
+            Issue.record("an unreachable auth server is an error"); return
+        }
+        #expect(kind == .authUnreachable)
+        #expect(IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: false).kind == .skipped)
+        #expect(IdentityOracle.noToken(user: "ada", problems: ["no JWT"]).oracle == .tokenMissing)
+        // A token step whose token does not verify fails as TokenInvalid, even with a 200.
+        var o = Self.answer(Self.exchange(200, body: #"{"token": "x"}"#), expect: [200])
+        o.tokenProblems = ["token of ada: signature does not verify"]
+        #expect(Self.oracles(try Self.judge(o).outcome) == [.tokenInvalid])
+    }
+
+    @Test func aFailedQueryIsAFindingOnlyWhenTheSchemaIsMissingSomething() {
+        func judge(_ kind: PostgresError.Kind, _ state: String?) -> Outcome {
+            Outcome.database(PostgresError(kind: kind, message: "m", sqlstate: state))
+        }
+        #expect(Self.oracles(judge(.query, "42P01")) == [.missingTable])
+        #expect(Self.oracles(judge(.query, "42703")) == [.missingColumn])
+        guard case .error(.databaseUnreachable, _) = judge(.connection, nil) else { Issue.record("unreachable is an error"); return }
+        guard case .error(.queryError, _) = judge(.query, "42501") else { Issue.record("permission denied is an error"); return }
     }
 
     // MARK: credentials

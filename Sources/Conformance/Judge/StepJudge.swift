@@ -36,9 +36,12 @@ public enum StepJudge {
         }
 
         var findings: [Finding] = []
-        let problems = try ExpectationOracle.problems(observation.expectation, facts, lookup: lookup) + observation.extraProblems
+        let problems = try ExpectationOracle.problems(observation.expectation, facts, lookup: lookup)
         if !problems.isEmpty {
             findings.append(Finding(oracle: observation.mismatch, message: problems.joined(separator: "; "), evidence: evidence))
+        }
+        if !observation.tokenProblems.isEmpty {
+            findings.append(Finding(oracle: .tokenInvalid, message: observation.tokenProblems.joined(separator: "; "), evidence: evidence))
         }
         // Whatever the status, another user's marker in the answer is a leak — unless the request
         // carried it itself (an API that echoes the body it rejected leaks nothing).

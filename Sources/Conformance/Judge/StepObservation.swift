@@ -23,8 +23,8 @@ public struct StepObservation: Sendable {
     /// The step's expectation with the defaults of its kind filled in (2xx for calls, 200 for auth).
     public var expectation: Expectation
     public var viewer: Viewer = .notScanned
-    /// Problems the run noticed beyond the expectation (a token that does not verify).
-    public var extraProblems: [String] = []
+    /// What is wrong with a token the auth server issued (it does not verify against the JWKS...).
+    public var tokenProblems: [String] = []
     /// The failure type of an unmet expectation.
     public var mismatch: Oracle = .specMismatch
 

@@ -12,10 +12,8 @@ struct CheckRunner: Sendable {
         var cases: [CaseResult] = []
         for (name, identity) in scope.users.sorted(by: { $0.key < $1.key }) where identity.apiToken == nil {
             usable.users[name] = nil
-            let why = identity.tokenProblems.isEmpty ? "" : ": " + identity.tokenProblems.joined(separator: "; ")
             cases.append(CaseResult(name: "API token of \(name)", seconds: 0,
-                                    outcome: .failed([Finding(oracle: .tokenMissing,
-                                                              message: "no API token could be obtained for \(name)\(why); the check runs without this user")])))
+                                    outcome: .failed([IdentityOracle.noToken(user: name, problems: identity.tokenProblems)])))
         }
         cases += await check.run(CheckInput(context: context, scope: usable), step.parameters)
         var outcome = StepOutcome(.passed)

@@ -87,12 +87,15 @@ public struct ScenarioRunner: Sendable {
     }
 
     func identityOutcome(_ step: Step, user: String, problem: IdentityError) -> StepOutcome {
-        let evidence = problem.exchange.map { [Evidence(.exchange, "sign-up of \(user)", $0.transcript(context.redactor))] } ?? []
-        if problem.unreachable { return StepOutcome(.error(kind: .authUnreachable, message: problem.message), evidence: evidence) }
-        if case .signUp = step.kind {
-            return StepOutcome(.failed([Finding(oracle: .signUpFailed, message: problem.message, evidence: evidence)]))
+        let evidence = problem.exchange.map { [Evidence("sign-up of \(user)", $0)] } ?? []
+        let isSignUp: Bool
+        if case .signUp = step.kind { isSignUp = true } else { isSignUp = false }
+        var outcome = IdentityOracle.creationFailed(user: user, message: problem.message, unreachable: problem.unreachable, isSignUpStep: isSignUp)
+        if case .failed(var findings) = outcome {
+            for i in findings.indices { findings[i].evidence = evidence }
+            outcome = .failed(findings)
         }
-        return StepOutcome(.skipped("user \(user) could not be created: \(problem.message)"))
+        return StepOutcome(outcome, evidence: evidence)
     }
 }
 

@@ -7,7 +7,7 @@ struct StepRunner: Sendable {
 
     func run(_ step: Step, scope: inout ScenarioScope) async throws -> StepOutcome {
         switch step.kind {
-        case .signUp(let u): return try judgeAuth(step, scope: scope, exchange: identity(u, scope).signUp, problems: [])
+        case .signUp(let u): return try judgeAuth(step, scope: scope, exchange: identity(u, scope).signUp)
         case .signIn(let u): return try await signIn(step, user: u, scope: &scope)
         case .token(let u): return try await token(step, user: u, scope: &scope)
         case .call(let c): return try await CallStepRunner(context: context).run(step, c, scope: scope)
@@ -31,7 +31,7 @@ struct StepRunner: Sendable {
             scope.users[user] = fresh
             await context.pool.update(fresh)
         }
-        return try judgeAuth(step, scope: scope, exchange: ex, problems: [])
+        return try judgeAuth(step, scope: scope, exchange: ex)
     }
 
     func token(_ step: Step, user: String, scope: inout ScenarioScope) async throws -> StepOutcome {
@@ -39,22 +39,21 @@ struct StepRunner: Sendable {
         scope.users[user] = fresh
         await context.pool.update(fresh)
         guard let ex else {
-            if fresh.apiToken == nil { return StepOutcome(.failed([Finding(oracle: .tokenMissing, message: "no API token for \(user)")])) }
+            if fresh.apiToken == nil { return StepOutcome(.failed([IdentityOracle.noToken(user: user, problems: fresh.tokenProblems)])) }
             return StepOutcome(.passed)
         }
-        let problems = fresh.tokenProblems.map { "token of \(user): \($0)" }
-        return try judgeAuth(step, scope: scope, exchange: ex, problems: problems, oracle: problems.isEmpty ? .specMismatch : .tokenInvalid)
-    }
-
-    /// Auth steps default to expecting 200.
-    func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange, problems extra: [String],
-                   oracle: Oracle = .specMismatch) throws -> StepOutcome {
         var expect = step.expect ?? Expectation()
         if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
         var observation = StepObservation(.exchange(ex, observed: ex.json), expectation: expect)
-        observation.extraProblems = extra
-        observation.mismatch = oracle
+        observation.tokenProblems = fresh.tokenProblems.map { "token of \(user): \($0)" }
         return try judge(step, observation, scope: scope)
+    }
+
+    /// Auth steps default to expecting 200.
+    func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange) throws -> StepOutcome {
+        var expect = step.expect ?? Expectation()
+        if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
+        return try judge(step, StepObservation(.exchange(ex, observed: ex.json), expectation: expect), scope: scope)
     }
 
     func request(_ step: Step, _ r: RequestStep, scope: ScenarioScope) async throws -> StepOutcome {
