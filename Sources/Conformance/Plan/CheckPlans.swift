@@ -102,3 +102,106 @@ extension Injection {
         ["hostile strings in every text field, id position and query parameter of \(p.resource) as \(c.users.first ?? "the first user"); no 5xx, stored verbatim, exactly the intended rows afterwards"]
     }
 }
+
+extension APIMatchesDatabase {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        guard let resource = c.target.resources[p.resource], let user = c.users.first else { return ["skipped: no user"] }
+        let object = "\(user)'s \(resource.name)"
+        var out = [Operation.create, .update, .toggle, .get].compactMap { op in
+            c.route(resource, op, user: user, object: op.isPerObject ? object : nil).map { "\(user): \($0), then read \(resource.qualifiedTable) by id: the answer equals the row" }
+        }
+        if let r = c.route(resource, .list, user: user) { out.append("\(user): \(r): the list equals \(user)'s rows in \(resource.qualifiedTable)") }
+        return out
+    }
+}
+
+extension RowsInDatabase {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        guard let resource = c.target.resources[p.resource], let user = c.users.first,
+              let r = c.route(resource, .create, user: user) else { return ["skipped: no create route or no user"] }
+        return ["\(user): \(r) with a tainted body, then read \(resource.qualifiedTable) for that id and search its text columns for the marker"]
+    }
+}
+
+extension Ownership {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        ["database: every table whose owner column references \(c.target.authTables.userTable), and the target's tables: rows whose owner is no user"]
+    }
+}
+
+extension TokenLifetime {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        var out = c.users.map { "\($0)'s API token: exp − iat within \(p.toleranceSeconds) s of \(p.expectedSeconds) s" }
+        if let user = c.users.first, let resource = c.target.resources[p.resource], let r = c.route(resource, .list, user: user) {
+            out.append("\(user): \(r) with the genuine token (the control), then with it re-signed already expired → 401/403")
+        }
+        return out
+    }
+}
+
+extension IdentityImpostors {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        guard let victim = c.users.dropFirst().first ?? c.users.first else { return ["skipped: no user"] }
+        return ["sign in as \(victim) with a wrong password → no session, no token",
+                "sign up again with \(victim)'s email, then with it in upper case → not \(victim)'s id, no session acting as \(victim), \(victim)'s password unchanged"]
+    }
+}
+
+extension JWTSignatures {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        var out = ["GET \(c.target.authBaseURL)/jwks once; every user's API token verified against it"]
+        if let user = c.users.first, let resource = c.target.resources[p.resource], let r = c.route(resource, .list, user: user) {
+            out.append("\(user): \(r) with an HS256 token signed with BETTER_AUTH_SECRET → 401/403")
+        }
+        return out
+    }
+}
+
+extension BetterAuthProtocol {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        let base = c.target.authBaseURL
+        return ["GET \(base)/ok", "POST \(base)/sign-up/email (a user of its own)", "POST \(base)/sign-in/email with a wrong password → 401",
+                "GET \(base)/get-session with the session cookie", "GET \(base)/token", "GET \(base)/jwks",
+                "POST \(base)/sign-up/email again with the same email → refused, one user stored"]
+    }
+}
+
+extension BetterAuthAccounts {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        ["database: the run's users in \(c.target.authTables.userTable) and their credential rows in \(c.target.authTables.accountTable): Better Auth's scrypt of each password"]
+    }
+}
+
+extension ForeignPasswordHashes {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        ["database: every readable text column of every table, scanned (bounded) for bcrypt, argon2, pbkdf2 and other hash formats"]
+    }
+}
+
+extension CustomAuthRoutes {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        guard let path = c.target.openAPIPath else { return ["skipped: the target says the API publishes no OpenAPI"] }
+        let extra = p.extraPatterns.isEmpty ? "" : ", and \(p.extraPatterns.joined(separator: ", "))"
+        return ["GET \(path) (shared with the route scan): no login, register or token routes of the API's own\(extra)"]
+    }
+}
+
+extension NeonDatabase {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        ["database: the host, the neon.* settings, TLS in use and the certificate verified (sslmode)"]
+    }
+}
+
+extension BetterAuthSchema {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        let t = c.target.authTables
+        return ["database: \([t.userTable, t.accountTable, t.sessionTable, t.jwksTable].joined(separator: ", ")) with Better Auth's columns; owner columns reference \(t.userTable)"]
+    }
+}
+
+extension FrontendCheck {
+    func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
+        guard let url = p.url ?? c.target.frontendURL else { return ["skipped unless a front-end URL is given (--frontend-url)"] }
+        return p.widths.map { "headless Chromium: \(url) at \($0) px → a responsive viewport, no horizontal overflow, a screenshot" }
+    }
+}
