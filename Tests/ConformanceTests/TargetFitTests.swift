@@ -65,4 +65,14 @@ import Testing
         #expect(lines.contains { $0.contains("database: read") })
         #expect(!lines.contains { $0.contains("built-in check") })
     }
+
+    @Test func everyCheckSaysWhatItWillSendOrRead() throws {
+        let target = try Self.target("{}")
+        for name in CheckName.allCases {
+            guard let check = CheckRegistry.descriptor(name) else { Issue.record("no descriptor for \(name)"); continue }
+            let lines = check.plan(try check.decode(JSONObject(), JSONPointer()), PlanContext(target: target, users: ["alice", "bob"]))
+            #expect(!lines.isEmpty, "\(name.rawValue) plans nothing")
+            #expect(lines != [check.title], "\(name.rawValue) only repeats its title")
+        }
+    }
 }
