@@ -47,16 +47,25 @@ final class Console: Sendable {
     }
 }
 
-/// Turns SIGINT/SIGTERM into a callback, so the run can stop and still clean up.
+/// Turns SIGINT/SIGTERM into a callback, so the run can stop and still clean up, and remembers
+/// which signal came: the process then exits 130 or 143, as shells expect of an interrupted tool.
 final class SignalTrap: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
+    private let received = Locked<Int32?>(nil)
+
+    /// 128 + the signal number, when one came.
+    var exitStatus: Int32? { received.current.map { 128 + $0 } }
 
     init(_ handler: @escaping @Sendable () -> Void) {
         var list: [DispatchSourceSignal] = []
+        let received = self.received
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler(handler: handler)
+            s.setEventHandler {
+                received.withLock { if $0 == nil { $0 = sig } }
+                handler()
+            }
             s.resume()
             list.append(s)
         }

@@ -100,14 +100,16 @@ import TestSupport
         kill(pid, SIGINT)
         // Bounded: a clean-up that hangs must fail this test, not stall the whole run.
         var exited = false
+        var status: Int32 = 0
         for _ in 0..<600 where !exited {
-            var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { exited = true } else { try await Task.sleep(nanoseconds: 100_000_000) }
         }
         if !exited { kill(pid, SIGKILL); ChildProcess.wait(for: pid) }
         #expect(exited, "the run did not stop within 60 s of SIGINT")
         let out = try String(contentsOfFile: log, encoding: .utf8)
         #expect(out.contains("interrupted"), "\(out)")
+        // Neither a pass nor a verdict: the shell's convention for SIGINT (exit(130): status 130 << 8).
+        #expect(exited && (status >> 8) & 0xff == 130, "exit status \((status >> 8) & 0xff)\n\(out)")
         #expect(out.contains("clean-up: deleted"), "\(out)")
         let id = try #require(run)
         #expect(try await userCount(run: id) == 0, "\(out)")

@@ -36,8 +36,9 @@ struct CheckKit: Sendable {
 
     func errored(_ name: String, _ ex: Exchange) -> CaseResult? {
         guard let e = ex.transportError else { return nil }
+        // A request cut short by Ctrl-C proves nothing about the app.
         return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
-                          outcome: .error(kind: .connectionError, message: e.description),
+                          outcome: .error(kind: e.isCancellation ? .interrupted : .connectionError, message: e.description),
                           evidence: [evidence(name, ex)])
     }
 
