@@ -17,6 +17,10 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let scenarios = try ScenarioLoader.load(paths: defaultScenarioPaths(paths))
+            guard !scenarios.isEmpty else {
+                // Like `run`: nothing to check is a mistake (a wrong folder), not a success.
+                throw LoadError(file: defaultScenarioPaths(paths).joined(separator: " "), location: "-", message: "no scenario files here")
+            }
             _ = try PackLoader.criteria(paths: defaultScenarioPaths(paths))
             if let targetFile {
                 // Only the shape matters here: placeholder URLs stand in for the ones a run needs.

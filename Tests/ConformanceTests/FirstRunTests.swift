@@ -121,6 +121,21 @@ import Testing
         }
     }
 
+    @Test func validateChecksAgainstATargetAndRefusesAnEmptyFolder() throws {
+        let dir = NSTemporaryDirectory() + "conformance-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (emptyStatus, emptyOutput) = try ReferenceStack.run([Harness.binary(), "validate", dir])
+        #expect(emptyStatus == 2, "\(emptyOutput)")
+        let target = dir + "/todos.json"
+        try #"{"resources": {"todos": {"table": "todos", "owner": "user_id", "routes": {"list": "GET /api/todos"}}}}"#
+            .write(toFile: target, atomically: true, encoding: .utf8)
+        let (status, output) = try ReferenceStack.run([Harness.binary(), "validate", "--target", target, Harness.packPath])
+        #expect(status == 2, "\(output)")
+        #expect(output.contains("sc-004-isolation.json: /steps/0/with/resource"), "\(output)")
+        let (fine, fineOutput) = try ReferenceStack.run([Harness.binary(), "validate", "--target", ReferenceStack.root + "/targets/token-only.json", Harness.packPath])
+        #expect(fine == 0 && fineOutput.contains("scenario(s) valid"), "\(fineOutput)")
+    }
+
     @Test func unreachableServicesAreErrorsNotCrashes() async throws {
         var target = Target(authURL: "http://127.0.0.1:9", apiURL: "http://127.0.0.1:9", databaseURL: nil)
         target.requestTimeout = 5
