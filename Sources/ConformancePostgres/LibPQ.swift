@@ -66,6 +66,10 @@ enum LibPQ {
         private let cancelLock = NSLock()
         private var cancelHandle: OpaquePointer?
         private var runningQuery: UInt64?
+        /// The newest query that has started, and queries cancelled while still queued: a task
+        /// cancelled before its turn on the session's queue must not run at all.
+        private var lastStarted: UInt64 = 0
+        private var cancelledBeforeStart: Set<UInt64> = []
         private var queryCounter: UInt64 = 0
 
         private init(_ conn: OpaquePointer) {
@@ -164,7 +168,15 @@ enum LibPQ {
             defer { cParameters.forEach { free($0) } }
             let parameterPointers = cParameters.map { $0.map { UnsafePointer($0) } }
 
-            cancelLock.withLock { runningQuery = queryID }
+            let cancelledEarly = cancelLock.withLock { () -> Bool in
+                lastStarted = max(lastStarted, queryID)
+                if cancelledBeforeStart.remove(queryID) != nil { return true }
+                runningQuery = queryID
+                return false
+            }
+            if cancelledEarly {
+                throw PostgresError(kind: .query, message: "canceling statement due to user request (before it was sent)", sqlstate: "57014")
+            }
             let result = parameterPointers.withUnsafeBufferPointer { values in
                 PQexecParams(conn, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
             }
@@ -220,6 +232,7 @@ enum LibPQ {
         /// thread; blocks for one round trip, so callers run it off the cooperative pool.
         func requestCancel(queryID: UInt64) {
             cancelLock.withLock {
+                if queryID > lastStarted { cancelledBeforeStart.insert(queryID); return }
                 guard runningQuery == queryID, let cancelHandle else { return }
                 var buffer = [CChar](repeating: 0, count: 256)
                 _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
