@@ -75,4 +75,20 @@ import Testing
             #expect(lines != [check.title], "\(name.rawValue) only repeats its title")
         }
     }
+
+    @Test func badURLsAndBoundsAreInputErrors() throws {
+        func loadError(_ json: String, env: [String: String] = ["BETTER_AUTH_URL": "http://a", "API_URL": "http://b"]) -> LoadError? {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-bad-\(UUID().uuidString).json")
+            try? Data(json.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            do { _ = try TargetLoader(environment: env).load(file: file.path, overrides: .init()); return nil } catch let e as LoadError { return e } catch { return nil }
+        }
+        #expect(loadError(#"{"api": {"url": "http://api.test/with space"}}"#)?.pointer == "/api/url")
+        #expect(loadError(#"{"database": {"url": "mysql://u:secret-pw@db/x"}}"#)?.pointer == "/database/url")
+        #expect(loadError(#"{"database": {"url": "mysql://u:secret-pw@db/x"}}"#)?.message.contains("secret-pw") == false, "no password in the message")
+        #expect(loadError(#"{"requestTimeout": 1e308}"#)?.pointer == "/requestTimeout")
+        #expect(loadError(#"{"database": {"url": "postgresql://u@127.0.0.1/x"}, "requestTimeout": 30}"#) == nil)
+        let budget = #"[{"call": "tasks.list", "as": "alice", "expect": {"maxMs": 1e26}}]"#
+        #expect(throws: LoadError.self) { _ = try Self.scenario(budget) }
+    }
 }

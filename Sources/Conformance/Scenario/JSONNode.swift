@@ -63,9 +63,10 @@ public struct JSONNode: Sendable {
         return n
     }
 
-    public func number(min: Double? = nil) throws -> Double {
+    public func number(min: Double? = nil, max: Double? = nil) throws -> Double {
         guard case .number(let n) = value else { throw error("expected a number, found \(value.typeName)") }
-        if let min, n < min { throw error("expected a number of at least \(min)") }
+        if let min, n < min { throw error("expected a number of at least \(JSONWriter.format(min))") }
+        if let max, n > max { throw error("expected a number of at most \(JSONWriter.format(max))") }
         return n
     }
 

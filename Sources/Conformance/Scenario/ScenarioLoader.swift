@@ -246,7 +246,8 @@ public enum ScenarioLoader {
         _ = try node.object(allowing: allowed, context: "\"expect\" of this step")
         var e = Expectation()
         if let s = node.optional("status") { e.status = try StatusMatcher.parse(s) }
-        if let m = node.optional("maxMs") { e.maxMs = try m.number(min: 0) }
+        // An hour: beyond it a budget is a typo, and it would only hide a hung request.
+        if let m = node.optional("maxMs") { e.maxMs = try m.number(min: 0, max: 3_600_000) }
         if let r = node.optional("rowCount") { e.rowCount = try r.int(min: 0) }
         if let x = node.optional("exists") { e.exists = try x.bool() }
         if let h = node.optional("headers") {

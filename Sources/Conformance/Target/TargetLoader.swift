@@ -25,6 +25,14 @@ public struct TargetLoader: Sendable {
         return env
     }
 
+    /// What a wrong database URL is, without any of it: it may carry a password.
+    static func kindOfURL(_ url: String) -> String {
+        guard let end = url.range(of: "://") else { return "something that is not a URL" }
+        let scheme = url[..<end.lowerBound]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) else { return "something that is not a URL" }
+        return "a \(scheme):// URL"
+    }
+
     public func load(file: String?, overrides: Overrides) throws -> Target {
         var node: JSONNode?
         if let file {
@@ -66,10 +74,18 @@ public struct TargetLoader: Sendable {
             throw LoadError(file: file ?? "(command line)", location: "/api/url",
                             message: "no API URL: pass --api-url, set API_URL, or give api.url in a target file")
         }
-        for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url")] where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+        // A URL with spaces or control characters is a paste mistake: curl would reject it on every
+        // request, and the run would read as errors instead of naming the input.
+        for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url")]
+        where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
             let shown = url.count > 60 ? String(url.prefix(20)) + "…" : url
+            let what = url.hasPrefix("http://") || url.hasPrefix("https://") ? "a URL without spaces or control characters" : "an http:// or https:// URL"
             throw LoadError(file: file ?? "(command line)", location: ptr,
-                            message: "expected an http:// or https:// URL, found \"\(DatabaseURL.redacted(shown))\"")
+                            message: "expected \(what), found \"\(DatabaseURL.redacted(shown))\"")
+        }
+        if let dbURL, !(dbURL.hasPrefix("postgres://") || dbURL.hasPrefix("postgresql://") || dbURL.contains("host=") || dbURL.contains("dbname=")) {
+            throw LoadError(file: file ?? "(command line)", location: "/database/url",
+                            message: "expected a PostgreSQL URL (postgresql://…) or connection string, found \(Self.kindOfURL(dbURL))")
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
         t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
@@ -93,7 +109,7 @@ public struct TargetLoader: Sendable {
             if let p = ParameterSpec.denyWith.problem(with: v.value) { throw v.error(p) }
             t.denyStatuses = Set(try v.array().map { try $0.int() })
         }
-        if let v = root.optional("requestTimeout") { t.requestTimeout = try v.number(min: 0.1) }
+        if let v = root.optional("requestTimeout") { t.requestTimeout = try v.number(min: 0.1, max: 600) }
         if let v = root.optional("authTables") {
             _ = try v.object(allowing: ["schema", "user", "account", "session", "jwks"], context: "\"authTables\"")
             if let x = v.optional("schema") { t.authTables.schema = try x.nonEmptyString() }
