@@ -79,7 +79,7 @@ import Testing
         #expect(created.status == 201 || created.status == 200)
         let table = "cleanup_notes_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await db.connection.transaction { c in
-            try await c.query("CREATE TABLE \(table) (id serial PRIMARY KEY, owner text NOT NULL REFERENCES \"user\"(id), body text)")
+            _ = try await c.query("CREATE TABLE \(table) (id serial PRIMARY KEY, owner text NOT NULL REFERENCES \"user\"(id), body text)")
             return try await c.query("INSERT INTO \(table) (owner, body) VALUES ($1, 'bystander note')", [bystander.id])
         }
 
@@ -101,7 +101,7 @@ import Testing
         #expect(try await db.read("SELECT body FROM \(table)").map { $0["body"]?.stringValue } == ["bystander note"])
 
         _ = try await db.connection.transaction { c in
-            try await c.query("DROP TABLE \(table)")
+            _ = try await c.query("DROP TABLE \(table)")
             return try await c.query("DELETE FROM \"user\" WHERE id = $1", [bystander.id])
         }
     }

@@ -149,11 +149,11 @@ struct NeonStandInTests {
         let e = NeonProbe.Evidence(host: Self.neonHost, hostIsNeon: true, endpointID: "ep-x", settings: ["neon.branch_id": "br-1"],
                                    tlsInUse: true, tlsVersion: "TLSv1.3", sslmode: "require", certificateVerified: false,
                                    serverVersion: "PostgreSQL 16.4")
-        #expect(NeonDatabase.verdict(e, server: .init(ssl: true, version: "TLSv1.3", cipher: nil)).passed)
-        let denied = NeonDatabase.verdict(e, server: .init(ssl: false, version: nil, cipher: nil))
+        #expect(NeonOracle.verdict(e, server: .init(ssl: true, version: "TLSv1.3", cipher: nil)).passed)
+        let denied = NeonOracle.verdict(e, server: .init(ssl: false, version: nil, cipher: nil))
         #expect(!denied.passed)
         #expect(denied.message.contains("pg_stat_ssl says this connection is not encrypted"))
-        #expect(!NeonDatabase.verdict(e, server: nil, expectedBranch: "br-2").passed)
+        #expect(!NeonOracle.verdict(e, server: nil, expectedBranch: "br-2").passed)
     }
 
     /// The database scan judges with PostgreSQL's `~`; the unit tests with NSRegularExpression.

@@ -42,18 +42,16 @@ struct StepRunner: Sendable {
             if fresh.apiToken == nil { return StepOutcome(.failed([IdentityOracle.noToken(user: user, problems: fresh.tokenProblems)])) }
             return StepOutcome(.passed)
         }
-        var expect = step.expect ?? Expectation()
-        if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
-        var observation = StepObservation(.exchange(ex, observed: ex.json), expectation: expect)
-        observation.tokenProblems = fresh.tokenProblems.map { "token of \(user): \($0)" }
-        return try judge(step, observation, scope: scope)
+        return try judgeAuth(step, scope: scope, exchange: ex, tokenProblems: fresh.tokenProblems.map { "token of \(user): \($0)" })
     }
 
     /// Auth steps default to expecting 200.
-    func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange) throws -> StepOutcome {
+    func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange, tokenProblems: [String] = []) throws -> StepOutcome {
         var expect = step.expect ?? Expectation()
         if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
-        return try judge(step, StepObservation(.exchange(ex, observed: ex.json), expectation: expect), scope: scope)
+        var observation = StepObservation(.exchange(ex, observed: ex.json), expectation: expect)
+        observation.tokenProblems = tokenProblems
+        return try judge(step, observation, scope: scope)
     }
 
     func request(_ step: Step, _ r: RequestStep, scope: ScenarioScope) async throws -> StepOutcome {

@@ -12,7 +12,6 @@ struct CustomAuthRoutes: BuiltInCheck {
     }
 
     /// The rule's own route endings, kept here under the check's name for its callers.
-    static var patterns: [String] { AuthRouteOracle.patterns }
 
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
@@ -29,9 +28,9 @@ struct CustomAuthRoutes: BuiltInCheck {
         let extra = parameters.extraPatterns
         let routes = OpenAPI.routes(in: doc)
         let target = context.target
-        let sorted = AuthRouteOracle.sort(routes, patterns: Self.patterns + extra, sameOrigin: Self.sameOrigin(target),
+        let sorted = AuthRouteOracle.sort(routes, patterns: AuthRouteOracle.patterns + extra, sameOrigin: Self.sameOrigin(target),
                                           authBasePath: target.authBasePath)
-        var notes = ["\(routes.count) route(s) in \(url); patterns: \((Self.patterns + extra).joined(separator: " "))"]
+        var notes = ["\(routes.count) route(s) in \(url); patterns: \((AuthRouteOracle.patterns + extra).joined(separator: " "))"]
         if !sorted.betterAuthOwn.isEmpty {
             notes.append("Better Auth's own routes, mounted on the API's origin under \(target.authBasePath): "
                          + sorted.betterAuthOwn.map(\.description).joined(separator: ", "))
@@ -44,11 +43,4 @@ struct CustomAuthRoutes: BuiltInCheck {
     static func sameOrigin(_ target: Target) -> Bool {
         Target.origin(of: target.apiURL) == Target.origin(of: target.authURL)
     }
-
-    /// The oracle's rules read from a target, for callers that hold one (the route tests).
-    static func isBetterAuthMount(_ route: OpenAPI.Route, target: Target) -> Bool {
-        AuthRouteOracle.isBetterAuthMount(path: route.path, sameOrigin: sameOrigin(target), authBasePath: target.authBasePath)
-    }
-
-    static func matches(_ path: String, patterns: [String]) -> Bool { AuthRouteOracle.matches(path, patterns: patterns) }
 }

@@ -13,7 +13,6 @@ struct NeonDatabase: BuiltInCheck {
     static let caseName = "the database is Neon (host, neon.* settings, TLS)"
 
     typealias ServerTLS = NeonOracle.ServerTLS
-    typealias Verdict = NeonOracle.Verdict
 
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
@@ -41,10 +40,5 @@ struct NeonDatabase: BuiltInCheck {
     static func serverTLS(_ db: Database) async throws -> ServerTLS? {
         guard let row = try await db.connectionSSL() else { return nil }
         return ServerTLS(ssl: row["ssl"]?.boolValue ?? false, version: row["version"]?.stringValue, cipher: row["cipher"]?.stringValue)
-    }
-
-    /// The judgement, kept under the check's name for its callers; `NeonOracle` decides.
-    static func verdict(_ e: NeonProbe.Evidence, server: ServerTLS?, expectedBranch: String? = nil, database: String? = nil) -> Verdict {
-        NeonOracle.verdict(e, server: server, expectedBranch: expectedBranch, database: database)
     }
 }
