@@ -28,6 +28,9 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .customLong("frontend-url"), help: "The front end's URL, for SC-006 (default: FRONTEND_URL).")
     var frontendURL: String?
 
+    @Option(name: .customLong("email-domain"), help: "The domain of the run's test users' emails (default: conformance.example.com).")
+    var emailDomain: String?
+
     func environment() throws -> [String: String] { try TargetLoader.environment(dotEnvPath: envFile) }
 
     func load() throws -> (Target, [String: String]) {
@@ -39,6 +42,7 @@ struct TargetOptions: ParsableArguments {
         o.neonBranch = neonBranch
         o.caFile = caFile
         o.frontendURL = frontendURL
+        o.emailDomain = emailDomain
         return (try TargetLoader(environment: env).load(file: targetFile, overrides: o), env)
     }
 }

@@ -18,7 +18,7 @@ import TestSupport
     func userCount(run: String) async throws -> Int {
         let db = try await Database.connect(url: try ReferenceStack.shared().databaseURL)
         defer { db.close() }
-        return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1", ["%@\(run).conformance.test"]).first?["n"]?.intValue ?? -1
+        return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: run).likePattern]).first?["n"]?.intValue ?? -1
     }
 
     static func runID(in output: String) -> String? {

@@ -269,6 +269,8 @@ import Testing
             (#"{"authTables": {"zzUnknown": 1}}"#, defs["authTables"], "authTables"),
             (#"{"auth": {"identity": {"zzUnknown": 1}}}"#, defs["identity"], "auth.identity"),
             (#"{"auth": {"identity": {"signUp": {"zzUnknown": 1}}}}"#, defs["endpoint"], "auth.identity.signUp"),
+            (#"{"auth": {"identity": {"users": {"zzUnknown": 1}}}}"#, defs["userTable"], "auth.identity.users"),
+            (#"{"users": {"zzUnknown": 1}}"#, defs["users"], "users"),
             (#"{"resources": {"tasks": {"zzUnknown": 1}}}"#, defs["resource"], "a resource"),
             (#"{"resources": {"tasks": {"routes": {"zzUnknown": "GET /x"}}}}"#, defs["resource"]?["properties"]?["routes"], "routes"),
         ]

@@ -52,7 +52,7 @@ import Testing
         let runID = try #require(output.split(separator: " ").first { $0.hasPrefix("r") && $0.hasSuffix(":") }.map { String($0.dropLast()) })
         let db = try await Database.connect(url: stack.databaseURL)
         defer { db.close() }
-        let users = try await db.read("SELECT id FROM \"user\" WHERE email LIKE $1", ["%@\(runID).conformance.test"])
+        let users = try await db.read("SELECT id FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: runID).likePattern])
         #expect(users.isEmpty)
         let orphans = try await db.read("SELECT count(*) AS n FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM \"user\" u WHERE u.id = t.user_id)")
         #expect(orphans.first?["n"]?.intValue == 0)
@@ -85,16 +85,16 @@ import Testing
 
         // A run that keeps its users, so that a note can be planted for one of them.
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-002"]), keep: true)
-        let runUsers = try await db.read("SELECT id FROM \"user\" WHERE email LIKE $1", ["%@\(result.runID).conformance.test"])
+        let runUsers = try await db.read("SELECT id FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: result.runID).likePattern])
         let runUser = try #require(runUsers.first?["id"]?.stringValue)
         _ = try await db.connection.transaction { c in
             try await c.query("INSERT INTO \(table) (owner, body) VALUES ($1, 'run note')", [runUser])
         }
 
-        let report = try await Cleanup(database: db, target: target).run(runID: result.runID, knownUserIDs: [])
+        let report = try await Cleanup(database: db, target: target).run(emails: TestEmails(runID: result.runID), knownUserIDs: [], users: target.declaredUserTable)
         #expect(report.users == runUsers.count)
         #expect(report.rows[table] == 1, "\(report.rows)")
-        #expect(try await db.read("SELECT 1 FROM \"user\" WHERE email LIKE $1", ["%@\(result.runID).conformance.test"]).isEmpty)
+        #expect(try await db.read("SELECT 1 FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: result.runID).likePattern]).isEmpty)
         // Nothing of the bystander was touched.
         #expect(try await db.read("SELECT 1 FROM \"user\" WHERE id = $1", [bystander.id]).count == 1)
         #expect(try await db.read("SELECT 1 FROM tasks WHERE user_id = $1", [bystander.id]).count == 1)

@@ -215,14 +215,16 @@ import Testing
     // MARK: setup
 
     @Test func usersThatCouldNotBeCreatedOrGivenATokenAreNeverAPass() throws {
-        #expect(IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: true).kind == .failed)
-        guard case .failed(let findings) = IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: true) else { return }
-        #expect(findings.map(\.oracle) == [.signUpFailed])
-        guard case .error(let kind, _) = IdentityOracle.creationFailed(user: "ada", message: "refused", unreachable: true, isSignUpStep: true) else {
+        // A refused sign-up is an error of the run's setup, never a finding (issue 9.2).
+        guard case .error(let refused, _) = IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, reports: true) else {
+            Issue.record("a refused sign-up is an error"); return
+        }
+        #expect(refused == .userNotCreated)
+        guard case .error(let kind, _) = IdentityOracle.creationFailed(user: "ada", message: "refused", unreachable: true, reports: true) else {
             Issue.record("an unreachable auth server is an error"); return
         }
         #expect(kind == .authUnreachable)
-        #expect(IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, isSignUpStep: false).kind == .skipped)
+        #expect(IdentityOracle.creationFailed(user: "ada", message: "422", unreachable: false, reports: false).kind == .skipped)
         #expect(IdentityOracle.noToken(user: "ada", problems: ["no JWT"]).oracle == .tokenMissing)
         // A token step whose token does not verify fails as TokenInvalid, even with a 200.
         var o = Self.answer(Self.exchange(200, body: #"{"token": "x"}"#), expect: [200])

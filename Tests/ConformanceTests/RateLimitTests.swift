@@ -14,7 +14,7 @@ import Testing
         defer { client.shutdown() }
         let auth = BetterAuthClient(session: HTTPSession(client: client, timeout: 30), baseURL: target.authBaseURL)
         let provider = BetterAuthProvider(client: auth, tokenSource: .jwtEndpoint, redactor: Redactor())
-        let pool = UserPool(runID: "rlimit\(Int.random(in: 1000...9999))", provider: provider, redactor: Redactor())
+        let pool = UserPool(emails: TestEmails(runID: "rlimit\(Int.random(in: 1000...9999))"), provider: provider, redactor: Redactor())
         // Five at once: the limit (3 per 10 s) is met however slow the machine is.
         let identities = try await withThrowingTaskGroup(of: Identity.self) { group in
             for n in 1...5 { group.addTask { try await pool.identity("u\(n)") } }

@@ -11,7 +11,10 @@ public struct Identity: Sendable {
     public var sessionToken: String?
     /// The bearer the API expects (a JWT from the JWT plugin, or the session token).
     public var apiToken: String?
-    public var signUp: Exchange
+    /// The sign-up's exchange; nil for an app without login, where the harness picked the id.
+    public var signUp: Exchange?
+    /// The id as the app's JSON gave it (a number for integer ids), for expectations and bodies.
+    public var idValue: JSONValue?
     public var tokenExchange: Exchange?
     /// Problems found with what the auth server issued (a JWT that does not verify...).
     public var tokenProblems: [String] = []

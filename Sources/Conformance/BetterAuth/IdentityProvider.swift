@@ -152,11 +152,13 @@ public final class CustomIdentityProvider: IdentityProvider {
             throw IdentityError(message: "the sign-up route at \(config.baseURL) is unreachable: \(e.message)", exchange: ex, unreachable: true)
         }
         guard let status = ex.status, (200..<300).contains(status), let json = ex.json,
-              let id = config.userIdPath.first(in: json)?.plainText else {
+              let idValue = config.userIdPath.first(in: json), idValue.stringValue != nil || idValue.numberValue != nil,
+              case let id = idValue.plainText, !id.isEmpty else {
             throw IdentityError(message: "sign-up of \(logicalName) answered \(ex.status ?? 0) without a user id at \(config.userIdPath)",
                                 exchange: ex, unreachable: false)
         }
         var identity = Identity(logicalName: logicalName, id: id, email: email, name: name, password: password, signUp: ex)
+        identity.idValue = idValue
         identity.apiToken = config.tokenPath.first(in: json)?.stringValue
         if identity.apiToken == nil {
             let (_, signedIn) = await signIn(identity)
@@ -193,5 +195,32 @@ public final class CustomIdentityProvider: IdentityProvider {
         let ex = await post(config.signUpPath, config.signUpBody, email: email, password: password, name: name)
         if let json = ex.json { redactor.add(config.tokenPath.first(in: json)?.stringValue) }
         return ex
+    }
+}
+
+/// An app without login (`"identity": "none"`): the harness picks each user's id — the local part
+/// of the run's test address, so it is unique to the run and clean-up can trust it — and sends
+/// no credentials. Nothing here talks to the app.
+public struct NoLoginProvider: IdentityProvider {
+    public init() {}
+
+    public static let reason = "the target says the app has no login (\"identity\": \"none\")"
+
+    public func create(logicalName: String, email: String, password: String, name: String) async throws -> Identity {
+        let id = email.split(separator: "@").first.map(String.init) ?? logicalName
+        var identity = Identity(logicalName: logicalName, id: id, email: email, name: name, password: password, signUp: nil)
+        identity.idValue = .string(id)
+        return identity
+    }
+
+    public func signIn(_ identity: Identity) async -> (Exchange, Identity?) { (Self.noLogin(), nil) }
+    public func refreshToken(_ identity: Identity) async -> (Exchange?, Identity) { (nil, identity) }
+    public func attemptSignIn(email: String, password: String) async -> Exchange { Self.noLogin() }
+    public func attemptSignUp(email: String, password: String, name: String) async -> Exchange { Self.noLogin() }
+
+    /// What a sign-in "answers" when there is nothing to sign in to: no request went out.
+    static func noLogin() -> Exchange {
+        Exchange(request: HTTPRequest(method: "POST", url: "about:no-login"), response: nil,
+                 transportError: HTTPTransportError(kind: .other, message: reason, url: "about:no-login"), seconds: 0)
     }
 }

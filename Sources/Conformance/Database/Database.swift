@@ -56,23 +56,32 @@ public struct OwnedTable: Sendable, Hashable {
 extension Database {
     /// Every column with a foreign key to the user table, plus the target's resource tables.
     public func ownedTables(target: Target) async throws -> [OwnedTable] {
-        let rows = try await read("""
-            SELECT n.nspname AS schema, c.relname AS "table", a.attname AS column
-            FROM pg_constraint k
-            JOIN pg_class c ON c.oid = k.conrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_class r ON r.oid = k.confrelid
-            JOIN pg_namespace rn ON rn.oid = r.relnamespace
-            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-            WHERE k.contype = 'f' AND r.relname = $1 AND rn.nspname = $2 AND array_length(k.conkey, 1) = 1
-            ORDER BY 1, 2, 3
-            """, [target.authTables.user, target.authTables.schema])
-        let authOwn: Set<String> = [target.authTables.session, target.authTables.account]
+        try await ownedTables(target: target, users: target.declaredUserTable)
+    }
+
+    /// The same with the users table known (an app's own, found at run time) or unknown (nil:
+    /// only the target's resource tables).
+    public func ownedTables(target: Target, users: UserTable?) async throws -> [OwnedTable] {
         var out: [OwnedTable] = []
-        for row in rows {
-            guard let s = row["schema"]?.stringValue, let t = row["table"]?.stringValue, let c = row["column"]?.stringValue else { continue }
-            if s == target.authTables.schema, authOwn.contains(t) { continue }
-            out.append(OwnedTable(schema: s, table: t, ownerColumn: c, hasForeignKey: true))
+        if let users {
+            let rows = try await read("""
+                SELECT n.nspname AS schema, c.relname AS "table", a.attname AS column
+                FROM pg_constraint k
+                JOIN pg_class c ON c.oid = k.conrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_class r ON r.oid = k.confrelid
+                JOIN pg_namespace rn ON rn.oid = r.relnamespace
+                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+                WHERE k.contype = 'f' AND r.relname = $1 AND rn.nspname = $2 AND array_length(k.conkey, 1) = 1
+                ORDER BY 1, 2, 3
+                """, [users.table, users.schema])
+            // Better Auth's own per-user tables are its business, not the app's data.
+            let authOwn: Set<String> = target.identity.isBetterAuth ? [target.authTables.session, target.authTables.account] : []
+            for row in rows {
+                guard let s = row["schema"]?.stringValue, let t = row["table"]?.stringValue, let c = row["column"]?.stringValue else { continue }
+                if s == target.authTables.schema, authOwn.contains(t) { continue }
+                out.append(OwnedTable(schema: s, table: t, ownerColumn: c, hasForeignKey: true))
+            }
         }
         for r in target.resources.values.sorted(by: { $0.name < $1.name })
         where !out.contains(where: { $0.schema == r.schema && $0.table == r.table }) {

@@ -17,9 +17,10 @@ public protocol DatabaseReader: Sendable {
     func row(of resource: Resource, id: String) async throws -> JSONValue?
     func rows(of table: OwnedTable, owners: [String]) async throws -> [JSONValue]
     func ownedTables(target: Target) async throws -> [OwnedTable]
+    func ownedTables(target: Target, users: UserTable?) async throws -> [OwnedTable]
     func tableExists(schema: String, table: String) async throws -> Bool
     func ids(of resource: Resource, containing marker: String, inColumns columns: [String], limit: Int) async throws -> [String]
-    func orphanCounts(in table: OwnedTable, users tables: AuthTables) async throws -> JSONValue?
+    func orphanCounts(in table: OwnedTable, users: UserTable) async throws -> JSONValue?
     func patternCounts(schema: String, table: String, columns: [String], patterns: [String], rowLimit: Int) async throws -> [[Int]]
 
     // The catalog.

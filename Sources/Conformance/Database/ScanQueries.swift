@@ -15,13 +15,14 @@ extension Database {
 
     /// The rows of an owned table whose owner is no user of the user table: one row of `orphans`
     /// (how many) and `unowned` (how many of those have no owner at all).
-    public func orphanCounts(in table: OwnedTable, users tables: AuthTables) async throws -> JSONValue? {
+    public func orphanCounts(in table: OwnedTable, users: UserTable) async throws -> JSONValue? {
         let owner = SQLName.quote(table.ownerColumn)
+        let id = SQLName.quote(users.idColumn)
         return try await read("""
             SELECT count(*) AS orphans, count(*) FILTER (WHERE o.\(owner) IS NULL) AS unowned
             FROM \(table.qualified) o
             WHERE o.\(owner) IS NULL
-               OR NOT EXISTS (SELECT 1 FROM \(tables.userTable) u WHERE u.id::text = o.\(owner)::text)
+               OR NOT EXISTS (SELECT 1 FROM \(users.qualified) u WHERE u.\(id)::text = o.\(owner)::text)
             """).first
     }
 

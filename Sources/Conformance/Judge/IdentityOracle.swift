@@ -1,12 +1,13 @@
 /// Users the run could not create or give a token: setup that went wrong is judged here, so a
 /// criterion can neither pass because its users were never there nor fail for the wrong reason.
 public enum IdentityOracle {
-    /// A user that could not be created: an unreachable auth server is an error; a refused sign-up
-    /// fails the scenario's own sign-up step; any other step that needs the user is skipped.
-    public static func creationFailed(user: String, message: String, unreachable: Bool, isSignUpStep: Bool) -> Outcome {
-        if unreachable { return .error(kind: .authUnreachable, message: message) }
-        if isSignUpStep { return .failed([Finding(oracle: .signUpFailed, message: message)]) }
-        return .skipped("user \(user) could not be created: \(message)")
+    /// A user that could not be created is an error of the run's setup, never a finding: an
+    /// unreachable auth server, or a sign-up the app refused (its answer is the evidence). The
+    /// one case that `reports` it carries the error; every other step that needs the user is
+    /// skipped with the reason.
+    public static func creationFailed(user: String, message: String, unreachable: Bool, reports: Bool) -> Outcome {
+        guard reports else { return .skipped("user \(user) could not be created: \(message)") }
+        return .error(kind: unreachable ? .authUnreachable : .userNotCreated, message: message)
     }
 
     /// No API token for a user: its probes would go out without credentials and pass blind, so

@@ -24,6 +24,8 @@ public enum Oracle: String, Sendable, CaseIterable, Codable {
     case wrongPasswordAccepted = "WrongPasswordAccepted"
     case duplicateAccount = "DuplicateAccount"
     case signUpFailed = "SignUpFailed"
+    /// The app has no login at all: anybody can act as anybody by naming their id.
+    case noLogin = "NoLogin"
     case notBetterAuth = "NotBetterAuth"
     case homeMadeAuth = "HomeMadeAuth"
     case homeMadeAuthRoute = "HomeMadeAuthRoute"
@@ -58,6 +60,8 @@ public enum Oracle: String, Sendable, CaseIterable, Codable {
 public enum ErrorKind: String, Sendable, CaseIterable, Codable {
     case connectionError = "ConnectionError"
     case authUnreachable = "AuthUnreachable"
+    /// The app refused to create a test user (its answer is the evidence): setup, not a finding.
+    case userNotCreated = "UserNotCreated"
     case databaseUnreachable = "DatabaseUnreachable"
     case queryError = "QueryError"
     case frontendUnreachable = "FrontendUnreachable"

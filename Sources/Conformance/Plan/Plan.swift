@@ -50,6 +50,7 @@ public struct Plan: Sendable {
             switch target.identity {
             case .betterAuth: return "\(step.name): POST \(target.authBaseURL)/\(up ? "sign-up" : "sign-in")/email as \(u)"
             case .custom(let c): return "\(step.name): POST \(Target.join(c.baseURL, up ? c.signUpPath : c.signInPath)) as \(u)"
+            case .none: return "\(step.name): skipped, the app has no login"
             }
         case .token(let u): return "\(step.name): token for \(u) (\(target.tokenSource.rawValue))"
         case .call(let c):

@@ -10,7 +10,8 @@ struct CheckRunner: Sendable {
         // would be refused and pass for the wrong reason. Such users are reported and left out.
         var usable = scope
         var cases: [CaseResult] = []
-        for (name, identity) in scope.users.sorted(by: { $0.key < $1.key }) where identity.apiToken == nil {
+        // An app without login has no tokens by design: its users go out without credentials.
+        for (name, identity) in scope.users.sorted(by: { $0.key < $1.key }) where identity.apiToken == nil && context.target.identity.hasLogin {
             usable.users[name] = nil
             cases.append(CaseResult(name: "API token of \(name)", seconds: 0,
                                     outcome: .failed([IdentityOracle.noToken(user: name, problems: identity.tokenProblems)])))

@@ -11,6 +11,8 @@ public final class RunContext: Sendable {
     public let identities: any IdentityProvider
     public let betterAuth: BetterAuthProvider?
     public let pool: UserPool
+    /// Where the app keeps its users (Better Auth's table, an app's own, or unknown).
+    public let users: UserDirectory
     public let database: Database?
     public let databaseProblem: String?
     public let resources: ResourceClient
@@ -29,7 +31,8 @@ public final class RunContext: Sendable {
         self.http = http
         self.identities = identities
         self.betterAuth = betterAuth
-        self.pool = UserPool(runID: runID, provider: identities, redactor: redactor)
+        self.pool = UserPool(emails: TestEmails(runID: runID, domain: target.users.emailDomain), provider: identities, redactor: redactor)
+        self.users = UserDirectory(target: target, database: database)
         self.database = database
         self.databaseProblem = databaseProblem
         self.resources = ResourceClient(session: http, target: target)
@@ -57,6 +60,11 @@ public final class RunContext: Sendable {
     public func note(_ text: String) { notes.withLock { $0.append(text) } }
 
     public func resource(_ name: String) -> Resource? { target.resources[name] }
+
+    /// The users table, recognised by the run's own sign-ups when the target does not name it.
+    public func userTable() async -> UserDirectory.Answer {
+        await users.resolve(emails: await pool.attempted)
+    }
 }
 
 /// Options the command line builds once; the runner never reads flags itself.

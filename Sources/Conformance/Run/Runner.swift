@@ -76,6 +76,9 @@ public struct Runner: Sendable {
             betterAuth = BetterAuthProvider(client: BetterAuthClient(session: http, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
                                             redactor: redactor)
             identities = CustomIdentityProvider(session: http, config: config, redactor: redactor)
+        case .none:
+            betterAuth = nil
+            identities = NoLoginProvider()
         }
         let context = RunContext(runID: runID, target: target, options: options, redactor: redactor, http: http,
                                  identities: identities, betterAuth: betterAuth, database: database, databaseProblem: databaseProblem,
@@ -96,23 +99,33 @@ public struct Runner: Sendable {
             (scenarios.firstIndex { $0.id == a.scenarioID } ?? 0) < (scenarios.firstIndex { $0.id == b.scenarioID } ?? 0)
         }
 
+        let emails = context.pool.emails
         if !options.keep, let db = database {
             let ids = await context.pool.createdIdentities.map(\.id)
             do {
                 // After Ctrl-C this task is cancelled, and cancelled queries do not run: the
                 // clean-up gets a task of its own, which inherits no cancellation.
                 let cleanup = Cleanup(database: db, target: target)
-                let report = try await Task { try await cleanup.run(runID: runID, knownUserIDs: ids) }.value
+                let idsAreOurs = !target.identity.hasLogin
+                let (report, users) = try await Task { () async throws -> (Cleanup.Report, UserDirectory.Answer) in
+                    let users = await context.userTable()
+                    var table: UserTable?
+                    if case .found(let t, _) = users { table = t }
+                    return (try await cleanup.run(emails: emails, knownUserIDs: ids, users: table, idsAreOurs: idsAreOurs), users)
+                }.value
                 let rows = report.rows.sorted { $0.key < $1.key }.map { "\($0.value) from \($0.key)" }.joined(separator: ", ")
-                context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(rows.isEmpty ? "" : " and rows: \(rows)")")
+                var from = ""
+                if case .found(let t, _) = users, !target.identity.isBetterAuth { from = " from \(t.display)" }
+                context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(from)\(rows.isEmpty ? "" : " and rows: \(rows)")")
+                if let left = report.leftBehind { context.note("clean-up: \(left)") }
             } catch {
-                context.note("clean-up failed: \("\(error)"); users of run \(runID) are on @\(UserPool.emailDomain(runID: runID))")
+                context.note("clean-up failed: \("\(error)"); the users of run \(runID) are \(emails.shown)")
             }
-        } else if !options.keep, await !context.pool.emails.isEmpty {
+        } else if !options.keep, await !context.pool.attempted.isEmpty {
             let why = target.databaseURL == nil ? "no database URL was given" : "the database could not be reached"
-            context.note("clean-up could not run (\(why)): the users of run \(runID) are on @\(UserPool.emailDomain(runID: runID)); delete them and their rows by that domain")
+            context.note("clean-up could not run (\(why)): the users of run \(runID) are \(emails.shown); delete them and their rows by that pattern")
         } else if options.keep {
-            context.note("--keep: the users of run \(runID) (@\(UserPool.emailDomain(runID: runID))) and their rows were left in place")
+            context.note("--keep: the users of run \(runID) (\(emails.shown)) and their rows were left in place")
         }
         if let waits = betterAuth?.client.rateLimitWaits, !waits.isEmpty {
             context.note(String(format: "Better Auth rate-limited the run %d time(s); waited %.1f s in all", waits.count, waits.reduce(0, +)))

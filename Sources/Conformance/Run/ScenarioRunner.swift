@@ -14,6 +14,23 @@ public struct ScenarioRunner: Sendable {
         var cases: [CaseResult] = []
         var userProblem: [String: IdentityError] = [:]
 
+        // A scenario none of whose steps can run against this target is skipped before its
+        // users are created: a sign-up that fails must not turn "no front end" into an error.
+        let unmet = scenario.steps.map { step -> String? in
+            guard case .check(let c) = step.kind, let d = CheckRegistry.descriptor(c.check) else { return nil }
+            return d.unmet(c.parameters, context.target)
+        }
+        if !scenario.steps.isEmpty, unmet.allSatisfy({ $0 != nil }) {
+            for (step, why) in zip(scenario.steps, unmet) {
+                var c = CaseResult(name: step.name, criterion: scenario.criterion, seconds: 0, outcome: .skipped(why ?? ""))
+                c.source = StepSource(file: scenario.file, pointer: step.pointer)
+                cases.append(c)
+                progress(c)
+            }
+            return SuiteResult(scenarioID: scenario.id, criterion: scenario.criterion, title: scenario.title, file: scenario.file,
+                               startedAt: started, seconds: Date().timeIntervalSince(started), cases: cases)
+        }
+
         // Users in parallel: the pool creates each once per run.
         await withTaskGroup(of: (String, Result<Identity, Error>).self) { group in
             for name in scenario.users {
@@ -35,16 +52,17 @@ public struct ScenarioRunner: Sendable {
             }
         }
 
-        // A user that could not be created is a case of its own (unless a signUp step of the
-        // scenario reports it): otherwise a check that needs two users would skip, and the
-        // criterion would read "passed" against an auth server that refused everyone.
+        // A user that could not be created is an error case of its own (or the error of the
+        // scenario's signUp step for that user): otherwise a check that needs two users would
+        // skip, and the criterion would read "passed" against an auth server that refused
+        // everyone. Setup is never a finding: no criterion fails because a user was refused.
         let signUpSteps = Set(scenario.steps.compactMap { step -> String? in
             if case .signUp(let u) = step.kind { return u } else { return nil }
         })
         for name in scenario.users where !signUpSteps.contains(name) {
             guard let problem = userProblem[name] else { continue }
             let step = Step(name: "create user \(name)", kind: .signUp(user: name), expect: nil, capture: [], pointer: JSONPointer())
-            let outcome = identityOutcome(step, user: name, problem: problem)
+            let outcome = identityOutcome(user: name, problem: problem, reports: true)
             let c = CaseResult(name: step.name, criterion: scenario.criterion, file: scenario.file, seconds: 0,
                                outcome: outcome.outcome, evidence: outcome.evidence)
             cases.append(c)
@@ -56,7 +74,9 @@ public struct ScenarioRunner: Sendable {
             var result: StepOutcome
             let needs = step.users.isEmpty && step.isCheck ? scenario.users : step.users
             if let missingUser = needs.first(where: { userProblem[$0] != nil }), let problem = userProblem[missingUser] {
-                result = identityOutcome(step, user: missingUser, problem: problem)
+                var reports = false
+                if case .signUp(let u) = step.kind, u == missingUser { reports = true }
+                result = identityOutcome(user: missingUser, problem: problem, reports: reports)
             } else {
                 do {
                     result = try await StepRunner(context: context).run(step, scope: &scope)
@@ -86,16 +106,12 @@ public struct ScenarioRunner: Sendable {
                            startedAt: started, seconds: Date().timeIntervalSince(started), cases: cases)
     }
 
-    func identityOutcome(_ step: Step, user: String, problem: IdentityError) -> StepOutcome {
+    /// The case that reports a user who could not be created (`reports`), or any other step
+    /// that needed that user.
+    func identityOutcome(user: String, problem: IdentityError, reports: Bool) -> StepOutcome {
         let evidence = problem.exchange.map { [Evidence("sign-up of \(user)", $0)] } ?? []
-        let isSignUp: Bool
-        if case .signUp = step.kind { isSignUp = true } else { isSignUp = false }
-        var outcome = IdentityOracle.creationFailed(user: user, message: problem.message, unreachable: problem.unreachable, isSignUpStep: isSignUp)
-        if case .failed(var findings) = outcome {
-            for i in findings.indices { findings[i].evidence = evidence }
-            outcome = .failed(findings)
-        }
-        return StepOutcome(outcome, evidence: evidence)
+        let outcome = IdentityOracle.creationFailed(user: user, message: problem.message, unreachable: problem.unreachable, reports: reports)
+        return StepOutcome(outcome, evidence: reports ? evidence : [])
     }
 }
 

@@ -29,7 +29,7 @@ public struct ScenarioScope: Sendable {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         if parts.count == 2, let identity = users[parts[0]] {
             switch parts[1] {
-            case "id": return .string(identity.id)
+            case "id": return identity.idValue ?? .string(identity.id)
             case "email": return .string(identity.email)
             case "name": return .string(identity.name)
             case "token": if let t = identity.apiToken { return .string(t) }

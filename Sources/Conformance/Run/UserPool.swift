@@ -1,28 +1,27 @@
 import ConformanceCrypto
 
 /// Users are created once per run and shared by every scenario that names them, so a
-/// rate-limited production auth server is not hammered. Their emails carry the run id on a
-/// reserved test domain; clean-up finds them by that domain and nothing else.
+/// rate-limited production auth server is not hammered. Their emails carry the run id
+/// (`TestEmails`); clean-up finds them by that and nothing else.
 public actor UserPool {
     public let runID: String
+    public let emails: TestEmails
     let provider: any IdentityProvider
     let redactor: Redactor
     private var identities: [String: Task<Identity, Error>] = [:]
     private var created: [String: Identity] = [:]
     private var attemptedEmails: [String] = []
 
-    public init(runID: String, provider: any IdentityProvider, redactor: Redactor) {
-        self.runID = runID
+    public init(emails: TestEmails, provider: any IdentityProvider, redactor: Redactor) {
+        self.runID = emails.runID
+        self.emails = emails
         self.provider = provider
         self.redactor = redactor
     }
 
-    /// `@<run id>.conformance.test`: `.test` is reserved (RFC 2606), so no real mailbox is ever hit.
-    public static func emailDomain(runID: String) -> String { "\(runID).conformance.test" }
-
     public func identity(_ logicalName: String) async throws -> Identity {
         if let task = identities[logicalName] { return try await task.value }
-        let email = "\(logicalName.lowercased())-\(SecureRandom.alphanumeric(6).lowercased())@\(Self.emailDomain(runID: runID))"
+        let email = emails.address(for: logicalName)
         attemptedEmails.append(email)
         let password = redactor.newPassword()
         let provider = self.provider
@@ -40,5 +39,5 @@ public actor UserPool {
     }
 
     public var createdIdentities: [Identity] { Array(created.values) }
-    public var emails: [String] { attemptedEmails }
+    public var attempted: [String] { attemptedEmails }
 }

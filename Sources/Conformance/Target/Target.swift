@@ -20,6 +20,8 @@ public struct Target: Sendable {
     public var requestTimeout: Double = 30
     /// The front end, for SC-006 (checked in a headless browser when one is installed).
     public var frontendURL: String?
+    /// How the run's test users are named (their email domain).
+    public var users = TestUserSettings()
 
     public init(authURL: String, apiURL: String, databaseURL: String?) {
         self.authURL = authURL
@@ -40,8 +42,22 @@ public struct Target: Sendable {
         case betterAuth
         /// An app's own register/login routes; its SC-011 then fails with that as evidence.
         case custom(CustomIdentity)
+        /// No login at all (`"identity": "none"`): the harness picks each user's id, and anybody
+        /// can act as anybody — SC-003, SC-004 and SC-011 fail with that as evidence.
+        case none
 
         public var isBetterAuth: Bool { if case .betterAuth = self { return true }; return false }
+        public var hasLogin: Bool { if case .none = self { return false }; return true }
+    }
+
+    /// The table holding the app's users, when the target says or implies which: Better Auth's
+    /// `user` table, or the one a custom identity names. nil: to be discovered from the database.
+    public var declaredUserTable: UserTable? {
+        switch identity {
+        case .betterAuth: return UserTable(schema: authTables.schema, table: authTables.user)
+        case .custom(let c): return c.users
+        case .none: return nil
+        }
     }
 
     public var authBaseURL: String { Self.join(authURL, authBasePath) }
@@ -70,6 +86,54 @@ public struct CustomIdentity: Sendable {
     public var signInBody: JSONTemplate
     public var tokenPath: JSONPath
     public var userIdPath: JSONPath
+    /// The app's own users table, for clean-up and the ownership checks (`auth.identity.users`).
+    public var users: UserTable?
+}
+
+/// The run's test users: `cf-<run id>-<name>-<random>@<emailDomain>`. The default domain is under
+/// `example.com` (reserved by IANA, RFC 2606: no mailbox is ever reached) because validators such
+/// as pydantic's `EmailStr` reject special-use names like `.test`.
+public struct TestUserSettings: Sendable, Equatable {
+    public static let defaultEmailDomain = "conformance.example.com"
+    public var emailDomain = TestUserSettings.defaultEmailDomain
+    public init() {}
+
+    /// Why a domain cannot carry test users, or nil when it can: the common validators
+    /// (email-validator as pydantic uses it, zod, Better Auth) must all accept it.
+    public static func problem(withDomain domain: String) -> String? {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, domain.count <= 200 else { return "expected a domain with at least one dot, e.g. \"\(defaultEmailDomain)\"" }
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63,
+                  label.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
+                  label.first != "-", label.last != "-" else {
+                return "expected lowercase letters, digits and hyphens between dots, found \"\(domain)\""
+            }
+        }
+        if let tld = labels.last, tld.count < 2 || tld.allSatisfy(\.isNumber) { return "\"\(tld)\" is not a top-level domain" }
+        if let tld = labels.last.map(String.init), ["test", "invalid", "local", "localhost", "onion", "arpa"].contains(tld) {
+            return "\".\(tld)\" is a special-use name that email validators such as pydantic's EmailStr reject; use a name under example.com, e.g. \"\(defaultEmailDomain)\""
+        }
+        return nil
+    }
+}
+
+/// A table of users: Better Auth's `user`, or an app's own (`app_users`, `users`...).
+public struct UserTable: Sendable, Equatable {
+    public var schema = "public"
+    public var table: String
+    public var idColumn = "id"
+    public var emailColumn = "email"
+
+    public init(schema: String = "public", table: String, idColumn: String = "id", emailColumn: String = "email") {
+        self.schema = schema
+        self.table = table
+        self.idColumn = idColumn
+        self.emailColumn = emailColumn
+    }
+
+    public var qualified: String { SQLName.quote(schema) + "." + SQLName.quote(table) }
+    public var display: String { schema == "public" ? table : "\(schema).\(table)" }
 }
 
 /// Better Auth's tables; renamed with `modelName`/`usePlural`, or in `neon_auth` for Neon Auth.

@@ -11,6 +11,7 @@ public struct TargetLoader: Sendable {
         public var neonBranch: String?
         public var caFile: String?
         public var frontendURL: String?
+        public var emailDomain: String?
         public init() {}
     }
 
@@ -46,7 +47,7 @@ public struct TargetLoader: Sendable {
             }
         }
         let root = node ?? JSONNode(value: .object(JSONObject()), file: "(defaults)")
-        _ = try root.object(allowing: ["$schema", "auth", "api", "database", "frontend", "denyWith", "resources", "authTables", "requestTimeout"],
+        _ = try root.object(allowing: ["$schema", "auth", "api", "database", "frontend", "users", "denyWith", "resources", "authTables", "requestTimeout"],
                             context: "a target")
         let auth = root.optional("auth")
         let api = root.optional("api")
@@ -102,7 +103,26 @@ public struct TargetLoader: Sendable {
             }
             t.tokenSource = src
         }
-        if let v = auth?.optional("identity") { t.identity = .custom(try parseIdentity(v, apiURL: apiURL)) }
+        if let v = auth?.optional("identity") {
+            if case .string(let s) = v.value {
+                guard s == "none" else { throw v.error("expected \"none\" (an app without login) or an object describing the app's register and login routes") }
+                t.identity = .none
+            } else {
+                t.identity = .custom(try parseIdentity(v, apiURL: apiURL))
+            }
+        }
+        let users = root.optional("users")
+        _ = try users?.object(allowing: ["emailDomain"], context: "\"users\"")
+        if let flag = overrides.emailDomain {
+            if let p = TestUserSettings.problem(withDomain: flag) {
+                throw LoadError(file: "(command line)", location: "--email-domain", message: p)
+            }
+            t.users.emailDomain = flag
+        } else if let v = users?.optional("emailDomain") {
+            let domain = try v.nonEmptyString()
+            if let p = TestUserSettings.problem(withDomain: domain) { throw v.error(p) }
+            t.users.emailDomain = domain
+        }
         if let v = api?.optional("openapi") { t.openAPIPath = v.value == .null ? nil : try v.string() }
         if let v = api?.optional("publicRoutes") { t.publicRoutes = try v.stringArray() }
         if let v = root.optional("denyWith") {
@@ -179,7 +199,15 @@ public struct TargetLoader: Sendable {
     }
 
     func parseIdentity(_ node: JSONNode, apiURL: String) throws -> CustomIdentity {
-        _ = try node.object(allowing: ["url", "signUp", "signIn", "token", "userId"], context: "\"identity\"")
+        _ = try node.object(allowing: ["url", "signUp", "signIn", "token", "userId", "users"], context: "\"identity\"")
+        var users: UserTable?
+        if let u = node.optional("users") {
+            _ = try u.object(allowing: ["schema", "table", "id", "email"], context: "\"users\"")
+            users = UserTable(schema: try u.optional("schema")?.nonEmptyString() ?? "public",
+                              table: try u.required("table", "the table holding the app's users, e.g. \"users\"").nonEmptyString(),
+                              idColumn: try u.optional("id")?.nonEmptyString() ?? "id",
+                              emailColumn: try u.optional("email")?.nonEmptyString() ?? "email")
+        }
         func endpoint(_ key: String) throws -> (String, JSONTemplate) {
             let n = try node.required(key, "{\"path\": ..., \"body\": {...}}")
             _ = try n.object(allowing: ["path", "body"], context: "\"\(key)\"")
@@ -196,6 +224,7 @@ public struct TargetLoader: Sendable {
             baseURL: try node.optional("url")?.nonEmptyString() ?? apiURL,
             signUpPath: upPath, signInPath: inPath, signUpBody: upBody, signInBody: inBody,
             tokenPath: try ScenarioLoader.path(try node.required("token", "where the token is in the answer, e.g. \"$.token\"")),
-            userIdPath: try ScenarioLoader.path(try node.required("userId", "where the user id is in the answer, e.g. \"$.user.id\"")))
+            userIdPath: try ScenarioLoader.path(try node.required("userId", "where the user id is in the answer, e.g. \"$.user.id\"")),
+            users: users)
     }
 }

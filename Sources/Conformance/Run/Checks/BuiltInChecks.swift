@@ -8,6 +8,14 @@ public protocol BuiltInCheck: Sendable {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult]
     /// The probes the check will send, for `conformance plan` (Plan/CheckPlans.swift).
     func plan(_ parameters: Parameters, _ context: PlanContext) -> [String]
+    /// Why the check cannot run against this target at all (no front-end URL...), or nil. A
+    /// scenario whose every step is such a check is skipped before any user is created, so
+    /// that nothing else going wrong can turn its skip into an error.
+    func unmet(_ parameters: Parameters, _ target: Target) -> String?
+}
+
+extension BuiltInCheck {
+    public func unmet(_ parameters: Parameters, _ target: Target) -> String? { nil }
 }
 
 /// One built-in check with its parameters' declaration, its implementation behind a
@@ -19,6 +27,7 @@ public struct CheckDescriptor: Sendable {
     let decode: @Sendable (JSONObject, JSONPointer) throws -> any CheckParameters
     let run: @Sendable (CheckInput, any CheckParameters) async -> [CaseResult]
     let plan: @Sendable (any CheckParameters, PlanContext) -> [String]
+    let unmet: @Sendable (any CheckParameters, Target) -> String?
 
     init<C: BuiltInCheck>(_ check: C) {
         name = C.name
@@ -28,6 +37,10 @@ public struct CheckDescriptor: Sendable {
         plan = { parameters, context in
             guard let typed = parameters as? C.Parameters else { return [] }
             return check.plan(typed, context)
+        }
+        unmet = { parameters, target in
+            guard let typed = parameters as? C.Parameters else { return nil }
+            return check.unmet(typed, target)
         }
         run = { input, parameters in
             // The loader decoded these parameters with this very descriptor.

@@ -1,4 +1,5 @@
-/// Every row of every owned table references a user that exists in Better Auth's user table.
+/// Every row of every owned table references a user that exists in the app's users table
+/// (Better Auth's, or the app's own).
 struct Ownership: BuiltInCheck {
     typealias Parameters = NoParameters
     static let name = CheckName.ownership
@@ -8,20 +9,27 @@ struct Ownership: BuiltInCheck {
         let context = input.context
         let kit = CheckKit(context: context)
         guard let db = context.database else { return [kit.noDatabase("ownership")] }
+        let users: UserTable
+        switch await context.userTable() {
+        case .found(let t, _): users = t
+        case .unknown(let why):
+            return [CaseResult(name: "every owned row belongs to an existing user", criterion: "", file: "", seconds: 0,
+                               outcome: .skipped("the app's users table is not known: \(why)"))]
+        }
         do {
-            let tables = try await db.ownedTables(target: context.target)
-            if let f = OwnershipOracle.tables(count: tables.count, userTable: context.target.authTables.userTable) {
+            let tables = try await db.ownedTables(target: context.target, users: users)
+            if let f = OwnershipOracle.tables(count: tables.count, userTable: users.display) {
                 return [kit.failed("owned tables", 0, f.oracle, f.message, [])]
             }
             var cases: [CaseResult] = []
             for t in tables {
                 let name = "every row of \(t.displayName) belongs to an existing user"
-                let (row, seconds) = await CheckKit.time { try? await db.orphanCounts(in: t, users: context.target.authTables) }
+                let (row, seconds) = await CheckKit.time { try? await db.orphanCounts(in: t, users: users) }
                 guard let row else {
                     cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName)")))
                     continue
                 }
-                if let f = OwnershipOracle.orphans(row, table: t.displayName, userTable: context.target.authTables.userTable) {
+                if let f = OwnershipOracle.orphans(row, table: t.displayName, userTable: users.display) {
                     cases.append(kit.failed(name, seconds, f.oracle, f.message, []))
                 } else {
                     cases.append(kit.passed(name, seconds, [Evidence(.note, "owner column", "\(t.displayName).\(t.ownerColumn)\(t.hasForeignKey ? " (foreign key to the user table)" : " (no foreign key)")")]))

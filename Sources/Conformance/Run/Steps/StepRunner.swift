@@ -7,7 +7,15 @@ struct StepRunner: Sendable {
 
     func run(_ step: Step, scope: inout ScenarioScope) async throws -> StepOutcome {
         switch step.kind {
-        case .signUp(let u): return try judgeAuth(step, scope: scope, exchange: identity(u, scope).signUp)
+        case .signUp, .signIn, .token:
+            if !context.target.identity.hasLogin { return StepOutcome(.skipped(NoLoginProvider.reason)) }
+        default: break
+        }
+        switch step.kind {
+        case .signUp(let u):
+            let user = try identity(u, scope)
+            guard let signUp = user.signUp else { return StepOutcome(.skipped("\(u) was not signed up through the app")) }
+            return try judgeAuth(step, scope: scope, exchange: signUp)
         case .signIn(let u): return try await signIn(step, user: u, scope: &scope)
         case .token(let u): return try await token(step, user: u, scope: &scope)
         case .call(let c): return try await CallStepRunner(context: context).run(step, c, scope: scope)
@@ -45,10 +53,13 @@ struct StepRunner: Sendable {
         return try judgeAuth(step, scope: scope, exchange: ex, tokenProblems: fresh.tokenProblems.map { "token of \(user): \($0)" })
     }
 
-    /// Auth steps default to expecting 200.
+    /// Auth steps expect what the target's identity answers when it works (`IdentityAnswer`),
+    /// unless the scenario says otherwise.
     func judgeAuth(_ step: Step, scope: ScenarioScope, exchange ex: Exchange, tokenProblems: [String] = []) throws -> StepOutcome {
         var expect = step.expect ?? Expectation()
-        if expect.status == nil { expect.status = StatusMatcher(exact: [200]) }
+        let success = IdentityAnswer(identity: context.target.identity, step: step.kind)
+        if expect.status == nil { expect.status = success.status }
+        if expect.json.isEmpty, let user = step.users.first { expect.json = success.json(user: user) }
         var observation = StepObservation(.exchange(ex, observed: ex.json), expectation: expect)
         observation.tokenProblems = tokenProblems
         return try judge(step, observation, scope: scope)

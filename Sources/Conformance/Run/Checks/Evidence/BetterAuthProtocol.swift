@@ -16,6 +16,10 @@ struct BetterAuthProtocol: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
+        if !context.target.identity.hasLogin {
+            return [kit.failed("the app's users sign in through Better Auth", 0, .noLogin,
+                               "the app has no login at all (the target says \"identity\": \"none\"): any caller acts as any user by naming their id", [])]
+        }
         guard let client = context.betterAuth?.client else {
             return [kit.skipped("Better Auth protocol", "no Better Auth URL is configured for the target")]
         }
@@ -36,9 +40,9 @@ struct BetterAuthProtocol: BuiltInCheck {
 
         // The subject: a user of the scenario when Better Auth made it, else a throw-away probe.
         let subject: BetterAuthProbe.Subject
-        if !custom, let identity = input.identities.first {
+        if !custom, let identity = input.identities.first, let signUp = identity.signUp {
             subject = BetterAuthProbe.Subject(email: identity.email, password: identity.password, id: identity.id,
-                                              signUp: identity.signUp, cookie: identity.cookie, isProbe: false)
+                                              signUp: signUp, cookie: identity.cookie, isProbe: false)
         } else {
             subject = await probe.signUpProbeUser()
         }
@@ -88,10 +92,10 @@ struct BetterAuthProbe: Sendable {
     }
 
     /// A user made directly through Better Auth. The mixed-case address tests that Better Auth
-    /// lower-cases emails; the domain stays lower-case so that clean-up (which matches on it)
-    /// finds the user whatever the server does with the local part.
+    /// lower-cases emails; clean-up matches the run's addresses whatever their case.
     func signUpProbeUser() async -> Subject {
-        let email = "BA-Probe-\(SecureRandom.alphanumeric(6))@\(UserPool.emailDomain(runID: context.runID))"
+        let address = context.pool.emails.address(for: "ba-probe")
+        let email = address.split(separator: "@", maxSplits: 1).first.map { $0.uppercased() + "@" + context.pool.emails.domain } ?? address
         let password = context.redactor.newPassword()
         context.redactor.add(password)
         let ex = await client.signUp(email: email, password: password, name: "Conformance Better Auth probe")
@@ -203,9 +207,16 @@ struct BetterAuthProbe: Sendable {
         guard !identities.isEmpty else { return kit.skipped(name, "the scenario created no user through the app") }
         guard let db = context.database else { return kit.noDatabase(name) }
         let ids = identities.map(\.id)
-        let evidence = identities.first.map { [kit.evidence("sign-up through the app's own route", $0.signUp)] } ?? []
+        let evidence = identities.first?.signUp.map { [kit.evidence("sign-up through the app's own route", $0)] } ?? []
         do {
-            let found = Set(try await db.userIDs(among: ids, in: context.target.authTables))
+            // A table named "user" proves nothing (SQLModel names a User model so): a Better
+            // Auth user has a credential row in Better Auth's account table, with its providerId.
+            let t = context.target.authTables
+            var found = Set<String>()
+            if try await db.tableExists(schema: t.schema, table: t.user), try await db.tableExists(schema: t.schema, table: t.account),
+               Set(try await db.tableColumns(schema: t.schema, table: t.account)).isSuperset(of: ["userId", "providerId"]) {
+                found = Set(try await db.accounts(ofUsers: ids, in: t).filter { $0["provider"]?.stringValue != nil }.compactMap { $0["id"]?.stringValue })
+            }
             let verdict = AccountOracle.appUsers(ids: ids, found: found, route: route, userTable: context.target.authTables.user)
             // A pass is proved by the rows found, a failure by the app's own sign-up.
             return kit.result(name, 0, verdict, verdict.isPassed ? [] : evidence)

@@ -44,6 +44,12 @@ struct FrontendCheck: BuiltInCheck {
         }
     }
 
+    static let noURL = "no front-end URL given (--frontend-url, FRONTEND_URL or frontend.url in the target)"
+
+    func unmet(_ parameters: Parameters, _ target: Target) -> String? {
+        parameters.url == nil && target.frontendURL == nil ? Self.noURL : nil
+    }
+
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
@@ -54,7 +60,7 @@ struct FrontendCheck: BuiltInCheck {
             return [kit.failed("front-end widths", 0, bad.oracle, bad.message, [])]
         }
         guard let url = parameters.url ?? context.target.frontendURL else {
-            return names.map { kit.skipped($0, "no front-end URL given (--frontend-url, FRONTEND_URL or frontend.url in the target)") }
+            return names.map { kit.skipped($0, Self.noURL) }
         }
         guard let binary = HeadlessChromium.locate(environment: context.environment) else {
             return names.map { kit.skipped($0, "no Chromium on this machine (looked for \(HeadlessChromium.candidates.joined(separator: ", ")) on PATH and $CHROME_BIN)") }
