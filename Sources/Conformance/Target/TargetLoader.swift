@@ -64,8 +64,10 @@ public struct TargetLoader: Sendable {
             for n in envNames { if let v = environment[n], !v.isEmpty { return v } }
             return nil
         }
-        let authURL = try pick(overrides.authURL, auth?.optional("url"), ["BETTER_AUTH_URL"])
+        // An app without login needs no auth URL: the API's stands in (nothing is sent to it).
+        let noLogin = auth?.optional("identity")?.value == .string("none")
         let apiURL = try pick(overrides.apiURL, api?.optional("url"), ["API_URL", "NEXT_PUBLIC_API_URL"])
+        let authURL = try pick(overrides.authURL, auth?.optional("url"), ["BETTER_AUTH_URL"]) ?? (noLogin ? apiURL : nil)
         let dbURL = try pick(overrides.databaseURL, db?.optional("url"), ["DATABASE_URL"])
         guard let authURL else {
             throw LoadError(file: file ?? "(command line)", location: "/auth/url",
