@@ -27,9 +27,24 @@ FAULTS: dict[str, str] = {
     "global-current-user": "the current user lives in a module-level variable read after an await",
     "custom-auth": "home-made /auth/signup and /auth/login (bcrypt + HS256) replace Better Auth",
     "foreign-database": "tasks are stored in REFERENCE_FOREIGN_DATABASE_URL, not DATABASE_URL",
+    "login-any-password": "logging in with a registered email succeeds whatever the password",
+    "own-tasks-no-owner-check": "GET/PUT/DELETE/PATCH of a task by id are not filtered by owner",
+    "search-unfiltered": "the search returns every user's matching tasks",
+    "search-sql-string": "the search SQL is built by string formatting of q (SQL injection)",
 }
 
-SHAPES = ("official", "token-only")
+SHAPES = ("official", "token-only", "own-login", "no-login", "varied")
+
+#: The shapes each fault is planted in. The faults of the first two shapes live in code
+#: the other shapes do not run, so asking for them there would silently test a clean app.
+_CLASSIC = ("official", "token-only")
+FAULT_SHAPES: dict[str, tuple[str, ...]] = {
+    **{name: _CLASSIC for name in FAULTS},
+    "login-any-password": ("own-login",),
+    "own-tasks-no-owner-check": ("own-login",),
+    "search-unfiltered": ("varied",),
+    "search-sql-string": ("varied",),
+}
 
 
 class ConfigError(Exception):
@@ -52,6 +67,14 @@ def parse_shape(text: str | None) -> str:
     if shape not in SHAPES:
         raise ConfigError(f"unknown REFERENCE_SHAPE {shape!r}; expected one of: {', '.join(SHAPES)}")
     return shape
+
+
+def check_faults_for_shape(faults: frozenset[str], shape: str) -> None:
+    """Refuse faults that the chosen shape has no code for."""
+    misplaced = sorted(name for name in faults if shape not in FAULT_SHAPES[name])
+    if misplaced:
+        where = "; ".join(f"{name} applies only to {' and '.join(FAULT_SHAPES[name])}" for name in misplaced)
+        raise ConfigError(f"fault(s) not planted in the {shape} shape: {where}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,7 @@ class Settings:
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     faults = parse_faults(env.get("REFERENCE_FAULTS"))
     shape = parse_shape(env.get("REFERENCE_SHAPE"))
+    check_faults_for_shape(faults, shape)
 
     database_url = env.get("DATABASE_URL", "")
     if not database_url:
@@ -93,6 +117,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     secret = env.get("BETTER_AUTH_SECRET") or None
     if secret is None and faults & {"custom-auth", "accept-hs256-secret"}:
         raise ConfigError("the custom-auth and accept-hs256-secret faults need BETTER_AUTH_SECRET")
+    if secret is None and shape == "own-login":
+        raise ConfigError("the own-login shape signs its tokens with a key derived from BETTER_AUTH_SECRET; set it")
 
     return Settings(
         shape=shape,

@@ -1,10 +1,10 @@
 """`scripts/services`: start and stop the reference stack on loopback.
 
-    up      --env-file PATH [--faults a,b] [--shape official|token-only]
+    up      --env-file PATH [--faults a,b] [--shape SHAPE] [--auth-env production] [--jwt-lifetime 15m]
     api     --env-file PATH --out PATH2 [--faults ...] [--shape ...]
     api-down --out PATH2
     down    --env-file PATH
-    run     [--faults ...] [--shape ...] -- CMD ARGS...
+    run     [--faults ...] [--shape ...] [--auth-env ...] [--jwt-lifetime ...] -- CMD ARGS...
 
 Everything `up` starts lives under one new temporary folder (REFERENCE_STATE_DIR):
 the PostgreSQL cluster (pg/), the server logs (logs/) and one pid file per server
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -29,7 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .postgres import Cluster, ClusterError
-from .settings import ConfigError, parse_faults, parse_shape
+from .settings import FAULT_SHAPES, FAULTS, SHAPES, ConfigError, check_faults_for_shape, parse_faults, parse_shape
 
 APP_DIR = Path(__file__).resolve().parent.parent  # reference-app/
 MARKER = ".conformance-reference"  # proves a folder is ours before anything is deleted
@@ -40,7 +41,19 @@ STOP_TIMEOUT = 5.0
 _INHERITED_OVERRIDES = (
     "BETTER_AUTH_URL", "BETTER_AUTH_JWKS_URL", "BETTER_AUTH_ISSUER", "BETTER_AUTH_AUDIENCE",
     "REFERENCE_FAULTS", "REFERENCE_SHAPE", "PORT",
+    # Better Auth's mode is set for the auth server alone, from --auth-env.
+    "BETTER_AUTH_ENV", "REFERENCE_JWT_LIFETIME",
 )
+
+#: What `--shape` picks, for `--help`; README.md has the tables and answers of each.
+SHAPE_HELP = {
+    "official": "/api/{user_id}/tasks[/{id}], PATCH .../{id}/complete; Better Auth JWTs (table tasks)",
+    "token-only": "/api/todos[/{id}], user from the token only, UUID ids, wrapped answers (table todos)",
+    "own-login": "the API's own /api/auth/register and /login (HS256), /api/tasks[/{id}] (app_users, app_tasks)",
+    "no-login": "the official routes without any authentication: the path's user id is the owner (open_tasks)",
+    "varied": "official, minus the toggle, plus priority, .../tasks/search?q= and .../{id}/notes (varied_tasks, varied_notes)",
+}
+AUTH_ENVS = ("development", "production")
 
 
 class ServiceError(Exception):
@@ -189,8 +202,17 @@ def _start_api(state: Path, name: str, values: Mapping[str, str], faults: str, s
 
 # --- commands ----------------------------------------------------------------------------
 
-def up(env_file: Path, faults: str, shape: str) -> dict[str, str]:
-    parse_faults(faults), parse_shape(shape)  # refuse bad names before building anything
+def check_app_options(faults: str, shape: str) -> None:
+    """Refuse bad names, and faults the shape has no code for, before building anything."""
+    check_faults_for_shape(parse_faults(faults), parse_shape(shape))
+
+
+def up(env_file: Path, faults: str, shape: str, auth_env: str = "development", jwt_lifetime: str = "7d") -> dict[str, str]:
+    check_app_options(faults, shape)
+    if auth_env not in AUTH_ENVS:
+        raise ServiceError(f"--auth-env must be one of {', '.join(AUTH_ENVS)}, not {auth_env!r}")
+    if not re.fullmatch(r"[1-9][0-9]*[smhd]", jwt_lifetime):
+        raise ServiceError(f"--jwt-lifetime must be a number and a unit (s, m, h, d), like 7d or 15m; got {jwt_lifetime!r}")
     if env_file.exists() and _state_dir(read_env_file(env_file)):
         raise ServiceError(f"a stack from {env_file} is still up; run `scripts/services down --env-file {env_file}` first")
 
@@ -209,8 +231,13 @@ def up(env_file: Path, faults: str, shape: str) -> dict[str, str]:
             "REFERENCE_FOREIGN_DATABASE_URL": cluster.url("conformance_foreign"),
             "REFERENCE_STATE_DIR": str(state),
         }
-        auth_env = _child_env(DATABASE_URL=values["DATABASE_URL"], BETTER_AUTH_SECRET=values["BETTER_AUTH_SECRET"])
-        auth_port = start_server(state, "auth", "auth_server", auth_env, "/api/auth/ok")
+        # BETTER_AUTH_ENV=production turns on Better Auth's own rate limiting (it reads
+        # BETTER_AUTH_ENV before NODE_ENV, so this also overrides an inherited NODE_ENV).
+        auth_environment = _child_env(
+            DATABASE_URL=values["DATABASE_URL"], BETTER_AUTH_SECRET=values["BETTER_AUTH_SECRET"], BETTER_AUTH_ENV=auth_env,
+            REFERENCE_JWT_LIFETIME=jwt_lifetime,
+        )
+        auth_port = start_server(state, "auth", "auth_server", auth_environment, "/api/auth/ok")
         values["BETTER_AUTH_URL"] = f"http://127.0.0.1:{auth_port}"
         # After the auth server: the API's tasks table references Better Auth's "user" table.
         values["API_URL"] = f"http://127.0.0.1:{_start_api(state, 'api', values, faults, shape)}"
@@ -221,14 +248,14 @@ def up(env_file: Path, faults: str, shape: str) -> dict[str, str]:
     print(
         f"services: up in {time.monotonic() - started:.1f}s: postgres 127.0.0.1:{cluster.port}, "
         f"auth {values['BETTER_AUTH_URL']}, api {values['API_URL']} "
-        f"(shape {shape or 'official'}, faults {faults or 'none'}); env file {env_file}",
+        f"(shape {shape or 'official'}, faults {faults or 'none'}, auth {auth_env}, JWTs {jwt_lifetime}); env file {env_file}",
         file=sys.stderr,
     )
     return values
 
 
 def start_extra_api(env_file: Path, out: Path, faults: str, shape: str) -> dict[str, str]:
-    parse_faults(faults), parse_shape(shape)
+    check_app_options(faults, shape)
     if not env_file.exists():
         raise ServiceError(f"{env_file} does not exist; run `scripts/services up --env-file {env_file}` first")
     values = read_env_file(env_file)
@@ -304,7 +331,7 @@ def _end_command(process: subprocess.Popen, sig: int) -> None:
             pass
 
 
-def run(cmd: list[str], faults: str, shape: str) -> int:
+def run(cmd: list[str], faults: str, shape: str, auth_env: str = "development", jwt_lifetime: str = "7d") -> int:
     if not cmd:
         raise ServiceError("run: give a command after --, e.g. `scripts/services run -- env`")
     folder = Path(tempfile.mkdtemp(prefix="conformance-run-"))
@@ -312,7 +339,7 @@ def run(cmd: list[str], faults: str, shape: str) -> int:
     process = None
     values: dict[str, str] = {}
     try:
-        values = up(env_file, faults, shape)
+        values = up(env_file, faults, shape, auth_env, jwt_lifetime)
         env = {**os.environ, **values, "REFERENCE_ENV_FILE": str(env_file)}
         try:
             process = subprocess.Popen(cmd, env=env)
@@ -337,19 +364,46 @@ def run(cmd: list[str], faults: str, shape: str) -> int:
 
 # --- command line ------------------------------------------------------------------------
 
+def _epilog() -> str:
+    shapes = "\n".join(f"  {name:<11} {SHAPE_HELP[name]}" for name in SHAPES)
+    faults = "\n".join(
+        f"  {name:<25} {what}" + ("" if FAULT_SHAPES[name] == ("official", "token-only") else f" [{'/'.join(FAULT_SHAPES[name])}]")
+        for name, what in FAULTS.items()
+    )
+    return (
+        f"shapes (--shape, $REFERENCE_SHAPE):\n{shapes}\n\n"
+        f"faults (--faults, $REFERENCE_FAULTS; for official and token-only unless marked):\n{faults}\n\n"
+        "reference-app/README.md describes every shape's routes, answers and tables."
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scripts/services", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="scripts/services", description=__doc__.split("\n\n")[0], epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def app_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--faults", default=os.environ.get("REFERENCE_FAULTS", ""),
                        help="comma-separated planted faults (default: $REFERENCE_FAULTS, else none)")
         p.add_argument("--shape", default=os.environ.get("REFERENCE_SHAPE", "official"),
-                       help="official (default: $REFERENCE_SHAPE, else official) or token-only")
+                       help=f"{' | '.join(SHAPES)} (default: $REFERENCE_SHAPE, else official); see `scripts/services --help`")
+
+    def auth_options(p: argparse.ArgumentParser) -> None:
+        # Better Auth's own reading of the environment: production only when it says so.
+        inherited = "production" if (os.environ.get("BETTER_AUTH_ENV") or os.environ.get("NODE_ENV")) == "production" else "development"
+        p.add_argument("--auth-env", choices=AUTH_ENVS, default=inherited,
+                       help="BETTER_AUTH_ENV of the auth server only; production turns on Better Auth's rate "
+                            "limiting (default: production if $BETTER_AUTH_ENV, else $NODE_ENV, says so)")
+        p.add_argument("--jwt-lifetime", default=os.environ.get("REFERENCE_JWT_LIFETIME") or "7d", metavar="SPAN",
+                       help="lifetime of Better Auth's JWTs, a number and s/m/h/d (default: $REFERENCE_JWT_LIFETIME, "
+                            "else 7d, the spec's; 15m is Better Auth's own default)")
 
     p = sub.add_parser("up", help="start PostgreSQL, the auth server and the API; write the env file")
     p.add_argument("--env-file", type=Path, required=True)
     app_options(p)
+    auth_options(p)
     p = sub.add_parser("api", help="start one more API against a running stack")
     p.add_argument("--env-file", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True, help="where to write API_URL and the pid")
@@ -360,6 +414,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--env-file", type=Path, required=True)
     p = sub.add_parser("run", help="up, run a command with the env file's variables, down")
     app_options(p)
+    auth_options(p)
     p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     return parser
 
@@ -371,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, _raise_stop)
     try:
         if args.command == "up":
-            up(args.env_file, args.faults, args.shape)
+            up(args.env_file, args.faults, args.shape, args.auth_env, args.jwt_lifetime)
         elif args.command == "api":
             start_extra_api(args.env_file, args.out, args.faults, args.shape)
         elif args.command == "api-down":
@@ -380,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             down(args.env_file)
         elif args.command == "run":
             cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-            return run(cmd, args.faults, args.shape)
+            return run(cmd, args.faults, args.shape, args.auth_env, args.jwt_lifetime)
     except (ServiceError, ClusterError, ConfigError) as error:
         print(f"services: {error}", file=sys.stderr)
         return 2

@@ -2,7 +2,7 @@
 
 Environment: DATABASE_URL, BETTER_AUTH_URL (JWKS at /api/auth/jwks; also the expected
 `iss` and `aud`), BETTER_AUTH_SECRET (only for the faults that use it),
-REFERENCE_SHAPE (official | token-only), REFERENCE_FAULTS (comma-separated, see
+REFERENCE_SHAPE (official | token-only | own-login | no-login | varied), REFERENCE_FAULTS (comma-separated, see
 settings.FAULTS), REFERENCE_FOREIGN_DATABASE_URL (for the foreign-database fault).
 Optional overrides: BETTER_AUTH_JWKS_URL, BETTER_AUTH_ISSUER, BETTER_AUTH_AUDIENCE.
 
@@ -23,13 +23,15 @@ from fastapi.responses import JSONResponse
 from . import serve
 from .custom_auth import custom_auth_routes
 from .db import create_tables, make_engine
-from .identity import Identity, no_owner
-from .models import task_table, todo_table, users_table
+from .identity import Identity, no_owner, path_user_unchecked
+from .models import app_tasks_table, app_users_table, task_table, todo_table, users_table, varied_tables
 from .official import official_routes
+from .own_login import OwnAuth, own_task_routes
 from .settings import Settings, load_settings
 from .store import Store
 from .token_only import token_only_routes
 from .tokens import JWKSCache, TokenVerifier
+from .varied import varied_routes
 
 log = logging.getLogger("refapp.todo_api")
 
@@ -53,8 +55,65 @@ def _owner_reference(settings: Settings) -> str | None:
     return "users.id" if settings.custom_auth else "user.id"
 
 
+def _base_app(settings: Settings, engine, tables: list, table_names: str) -> FastAPI:
+    """The FastAPI app every shape shares: table creation, /health, the 422 handler."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await create_tables(engine, tables)
+        log.info("shape %s, faults %s, tables %s", settings.shape, ",".join(sorted(settings.faults)) or "none", table_names)
+        yield
+        await engine.dispose()
+
+    app = FastAPI(title="Reference todo API", version="1.0.0", lifespan=lifespan)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+    @app.get("/health", tags=["health"], summary="Liveness (public, no user data)")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _own_login_app(settings: Settings) -> FastAPI:
+    users, tasks = app_users_table(), app_tasks_table()
+    engine = make_engine(settings.tasks_database_url)
+    store = Store(engine, tasks, "completed")
+    auth = OwnAuth(settings, store, users)
+    app = _base_app(settings, engine, [users.__table__, tasks.__table__], "app_users, app_tasks")
+    app.include_router(auth.routes())
+    app.include_router(own_task_routes(settings, store, auth.owner))
+    return app
+
+
+def _no_login_app(settings: Settings) -> FastAPI:
+    # The owner is any string the path names, so there is nothing to reference.
+    tasks = task_table("open_tasks", None)
+    engine = make_engine(settings.tasks_database_url)
+    store = Store(engine, tasks, "completed")
+    app = _base_app(settings, engine, [tasks.__table__], "open_tasks")
+    app.include_router(official_routes(settings, store, path_user_unchecked, "/api/{user_id}/tasks"))
+    return app
+
+
+def _varied_app(settings: Settings) -> FastAPI:
+    tasks, notes = varied_tables("user.id")
+    engine = make_engine(settings.tasks_database_url)
+    store = Store(engine, tasks, "completed")
+    identity = Identity(settings, TokenVerifier(settings, JWKSCache(settings.jwks_url)))
+    app = _base_app(settings, engine, [tasks.__table__, notes.__table__], "varied_tasks, varied_notes")
+    app.include_router(varied_routes(settings, store, notes, identity.path_owner(), "/api/{user_id}/tasks"))
+    return app
+
+
 def create_app(port: int = 8000, settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    if settings.shape == "own-login":
+        return _own_login_app(settings)
+    if settings.shape == "no-login":
+        return _no_login_app(settings)
+    if settings.shape == "varied":
+        return _varied_app(settings)
     official = settings.shape == "official"
     # custom-auth gets its own table names: its owners are not Better Auth users, so it
     # must not share the clean app's table (and foreign key) in the same database.
@@ -66,21 +125,8 @@ def create_app(port: int = 8000, settings: Settings | None = None) -> FastAPI:
     store = Store(engine, model, "completed" if official else "is_complete")
     identity = Identity(settings, TokenVerifier(settings, JWKSCache(settings.jwks_url)))
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        tables = ([users.__table__] if users else []) + [model.__table__]
-        await create_tables(engine, tables)
-        log.info("shape %s, faults %s, table %s", settings.shape, ",".join(sorted(settings.faults)) or "none", table)
-        yield
-        await engine.dispose()
-
-    app = FastAPI(title="Reference todo API", version="1.0.0", lifespan=lifespan)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-
-    @app.get("/health", tags=["health"], summary="Liveness (public, no user data)")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    tables = ([users.__table__] if users else []) + [model.__table__]
+    app = _base_app(settings, engine, tables, table)
     routes = official_routes if official else token_only_routes
     if official:
         app.include_router(routes(settings, store, identity.path_owner(), "/api/{user_id}/tasks"))

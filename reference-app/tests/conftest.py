@@ -12,7 +12,7 @@ from support import read_env, services, sign_up
 @pytest.fixture(scope="session")
 def env_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("stack") / "services.env"
-    services("up", "--env-file", str(path), "--faults", "", "--shape", "official")
+    services("up", "--env-file", str(path), "--faults", "", "--shape", "official", "--auth-env", "development")
     yield path
     services("down", "--env-file", str(path))
 

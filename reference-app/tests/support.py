@@ -149,3 +149,34 @@ def wait_until(predicate, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+# --- the own-login shape's users -----------------------------------------------------------
+
+@dataclass
+class OwnUser:
+    """A user of the own-login shape, registered and logged in through the API itself."""
+
+    id: int
+    email: str
+    password: str
+    token: str
+    marker: str = field(default_factory=lambda: f"marker-{uuid.uuid4().hex[:12]}")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def register(api: str, email: str, name: str, password: str = "correct-horse-battery") -> httpx.Response:
+    return httpx.post(f"{api}/api/auth/register", json={"email": email, "password": password, "name": name})
+
+
+def own_user(api: str, name: str) -> OwnUser:
+    email, password = f"{name}-{uuid.uuid4().hex[:10]}@mail.example.net", "correct-horse-battery"
+    registered = register(api, email, name, password)
+    assert registered.status_code == 201, registered.text
+    login = httpx.post(f"{api}/api/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    assert login.json()["token_type"] == "bearer"
+    return OwnUser(id=registered.json()["id"], email=email, password=password, token=login.json()["access_token"])

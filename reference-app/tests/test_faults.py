@@ -15,6 +15,7 @@ from support import (
     claims_of,
     create_task,
     extra_api,
+    own_user,
     services,
     sign_with_auth_key,
     sql,
@@ -190,6 +191,85 @@ def test_foreign_database(env_file, alice, stack):
         assert not sql(stack["DATABASE_URL"], "SELECT 1 FROM tasks WHERE title = $1", title)
         fks = sql(foreign, "SELECT 1 FROM pg_constraint WHERE conrelid = 'tasks'::regclass AND contype = 'f'")
         assert not fks and created["user_id"] == alice.id
+
+
+def test_login_any_password(env_file):
+    with extra_api(env_file, "login-any-password", shape="own-login") as api:
+        victim = own_user(api, "victim")
+        login = httpx.post(f"{api}/api/auth/login", json={"email": victim.email, "password": "not-the-password"})
+        assert login.status_code == 200, login.text
+        claims = pyjwt.decode(login.json()["access_token"], options={"verify_signature": False})
+        assert claims["sub"] == str(victim.id)  # a token for the victim, without the victim's password
+        unknown = httpx.post(f"{api}/api/auth/login", json={"email": f"nobody-{uuid.uuid4().hex[:6]}@mail.example.net",
+                                                            "password": "whatever-at-all"})
+        assert unknown.status_code == 401  # an unknown email is still refused
+
+
+def test_own_tasks_no_owner_check(env_file, stack):
+    with extra_api(env_file, "own-tasks-no-owner-check", shape="own-login") as api:
+        owner, other = own_user(api, "owner"), own_user(api, "other")
+        made = httpx.post(f"{api}/api/tasks", json={"title": owner.marker}, headers=owner.headers)
+        assert made.status_code == 201, made.text
+        task, db = made.json(), stack["DATABASE_URL"]
+        item = f"{api}/api/tasks/{task['id']}"
+        # the list is still filtered...
+        assert task["id"] not in ids(httpx.get(f"{api}/api/tasks", headers=other.headers))
+        # ...every by-id route is not
+        assert httpx.get(item, headers=other.headers).json()["title"] == owner.marker
+        assert httpx.put(item, json={"title": "pwned"}, headers=other.headers).status_code == 200
+        assert httpx.patch(f"{item}/complete", headers=other.headers).status_code == 200
+        row = sql(db, "SELECT title, completed, user_id FROM app_tasks WHERE id = $1", task["id"])[0]
+        assert (row["title"], row["completed"], row["user_id"]) == ("pwned", True, owner.id)
+        assert httpx.delete(item, headers=other.headers).status_code == 200
+        assert not sql(db, "SELECT 1 FROM app_tasks WHERE id = $1", task["id"])
+
+
+def _varied_task(api, user, title: str) -> dict:
+    made = httpx.post(f"{api}/api/{user.id}/tasks", json={"title": title}, headers=user.headers)
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def _search(api, user, q: str) -> httpx.Response:
+    return httpx.get(f"{api}/api/{user.id}/tasks/search", params={"q": q}, headers=user.headers)
+
+
+def test_search_unfiltered(env_file, alice, bob):
+    with extra_api(env_file, "search-unfiltered", shape="varied") as api:
+        word = f"shared{uuid.uuid4().hex[:6]}"
+        mine, theirs = _varied_task(api, bob, f"bob {word}"), _varied_task(api, alice, f"alice {word}")
+        assert ids(_search(api, bob, word)) == {mine["id"], theirs["id"]}
+        # the list itself stays the caller's
+        assert theirs["id"] not in ids(httpx.get(f"{api}/api/{bob.id}/tasks", headers=bob.headers))
+
+
+def test_search_sql_string(env_file, alice, bob, stack):
+    with extra_api(env_file, "search-sql-string", shape="varied") as api:
+        word = f"inj{uuid.uuid4().hex[:6]}"
+        mine, theirs = _varied_task(api, bob, f"bob {word}"), _varied_task(api, alice, f"alice {word}")
+        # benign input: looks like the clean search
+        assert ids(_search(api, bob, word.upper())) == {mine["id"]}
+        # a quote breaks the SQL...
+        assert _search(api, bob, "it's").status_code == 500
+        # ...and a classic payload escapes the owner filter: every user's tasks
+        everyone = ids(_search(api, bob, "' OR '1'='1"))
+        assert {mine["id"], theirs["id"]} <= everyone
+        all_ids = {r["id"] for r in sql(stack["DATABASE_URL"], "SELECT id FROM varied_tasks")}
+        assert everyone == all_ids
+
+
+def test_faults_are_refused_outside_their_shape(env_file):
+    for shape, faults, message in [
+        ("varied", "login-any-password", "login-any-password applies only to own-login"),
+        ("official", "search-sql-string", "search-sql-string applies only to varied"),
+        ("own-login", "search-unfiltered", "search-unfiltered applies only to varied"),
+        ("no-login", "list-unfiltered", "list-unfiltered applies only to official and token-only"),
+        ("own-login", "own-tasks-no-owner-check,skip-exp", "skip-exp applies only to official and token-only"),
+    ]:
+        result = services("api", "--env-file", str(env_file), "--out", str(env_file.with_name("x.env")),
+                          "--faults", faults, "--shape", shape, check=False)
+        assert result.returncode == 2, (shape, faults, result.stderr)
+        assert f"fault(s) not planted in the {shape} shape" in result.stderr and message in result.stderr, result.stderr
 
 
 def test_unknown_fault_is_refused(env_file):

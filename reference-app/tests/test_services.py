@@ -8,7 +8,10 @@ import signal
 import subprocess
 from pathlib import Path
 
-from support import SERVICES, read_env, services, wait_until
+import httpx
+from support import SERVICES, claims_of, read_env, services, sign_up, wait_until
+
+from refapp.settings import FAULTS, SHAPES
 
 
 def listening_addresses(pid: int) -> set[str]:
@@ -88,3 +91,52 @@ def test_down_is_idempotent_and_api_down_of_unknown_is_quiet(tmp_path):
     assert services("api-down", "--out", str(tmp_path / "never.env")).returncode == 0
     result = services("api", "--env-file", str(missing), "--out", str(tmp_path / "x.env"), check=False)
     assert result.returncode == 2 and "run `scripts/services up" in result.stderr
+
+
+def environ_of(pid: int) -> set[bytes]:
+    return set(Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"))
+
+
+def wrong_sign_ins(auth_url: str, email: str, count: int) -> list[int]:
+    return [
+        httpx.post(f"{auth_url}/api/auth/sign-in/email", json={"email": email, "password": "wrong-password"},
+                   headers={"Origin": auth_url}).status_code
+        for _ in range(count)
+    ]
+
+
+def test_auth_env_production_and_jwt_lifetime(tmp_path):
+    env_file = tmp_path / "production.env"
+    services("up", "--env-file", str(env_file), "--auth-env", "production", "--jwt-lifetime", "15m")
+    try:
+        values = read_env(env_file)
+        user = sign_up(values["BETTER_AUTH_URL"], "prod")
+        claims = claims_of(user.jwt)
+        assert claims["exp"] - claims["iat"] == 15 * 60  # Better Auth's own default, asked for
+        # Better Auth's production rule for /sign-in: 3 requests per 10 s
+        assert wrong_sign_ins(values["BETTER_AUTH_URL"], "nobody@example.com", 4) == [401, 401, 401, 429]
+        pids = Path(values["REFERENCE_STATE_DIR"]) / "pids"
+        assert b"BETTER_AUTH_ENV=production" in environ_of(int((pids / "auth.pid").read_text()))
+        api_env = environ_of(int((pids / "api.pid").read_text()))
+        assert not any(entry.startswith(b"BETTER_AUTH_ENV=") for entry in api_env)
+    finally:
+        services("down", "--env-file", str(env_file))
+
+
+def test_development_auth_server_does_not_rate_limit(stack):
+    assert wrong_sign_ins(stack["BETTER_AUTH_URL"], "nobody@example.com", 5) == [401] * 5
+
+
+def test_bad_auth_options_are_refused_before_anything_starts(tmp_path):
+    env_file = tmp_path / "never.env"
+    lifetime = services("up", "--env-file", str(env_file), "--jwt-lifetime", "604800", check=False)
+    assert lifetime.returncode == 2 and "--jwt-lifetime must be a number and a unit" in lifetime.stderr
+    mode = services("up", "--env-file", str(env_file), "--auth-env", "staging", check=False)
+    assert mode.returncode == 2 and "invalid choice: 'staging'" in mode.stderr
+    assert not env_file.exists()
+
+
+def test_help_lists_every_shape_and_fault():
+    shown = services("--help").stdout
+    for name in (*SHAPES, *FAULTS):
+        assert f"  {name} " in shown, name

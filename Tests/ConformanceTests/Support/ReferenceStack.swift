@@ -56,11 +56,13 @@ enum ReferenceStack {
     final class PrivateStack: Sendable {
         let stack: Stack
 
-        init(faults: [String], environment extra: [String: String] = [:]) throws {
+        /// `shape` is one of the reference app's shapes (`scripts/services --help` lists them).
+        init(faults: [String], shape: String = "official", environment extra: [String: String] = [:]) throws {
             let envFile = NSTemporaryDirectory() + "conformance-private-\(UUID().uuidString).env"
             var environment = ProcessInfo.processInfo.environment
             for (k, v) in extra { environment[k] = v }
-            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ",")],
+            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ","),
+                                    "--shape", shape],
                                    environment: environment)
             stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
         }
