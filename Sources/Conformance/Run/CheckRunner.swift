@@ -6,6 +6,7 @@ struct CheckRunner: Sendable {
         guard let check = CheckRegistry.descriptor(step.check) else {
             return StepOutcome(.error(kind: .internalError, message: "check \"\(step.check.rawValue)\" has no implementation in this build"))
         }
+        if let why = check.unmet(step.parameters, context.target) { return StepOutcome(.skipped(why)) }
         // A user without an API token would send its probes with no credentials at all; they
         // would be refused and pass for the wrong reason. Such users are reported and left out.
         var usable = scope

@@ -50,6 +50,29 @@ enum ReferenceStack {
         }
     }
 
+    /// A second stack shared by the tests whose apps leave data another test would see in the
+    /// shared database (an own users table with bcrypt hashes, which SC-011's hash scan reads):
+    /// started the first time it is asked for, stopped at exit.
+    static func isolated() throws -> Stack {
+        try isolatedStack.withLock { current in
+            if let current { return current }
+            let envFile = NSTemporaryDirectory() + "conformance-isolated-\(getpid()).env"
+            try run(["scripts/services", "up", "--env-file", envFile])
+            isolatedOwned.withLock { $0 = envFile }
+            atexit { ReferenceStack.stopIsolated() }
+            let stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
+            current = stack
+            return stack
+        }
+    }
+    private static let isolatedStack = Locked<Stack?>(nil)
+    private static let isolatedOwned = Locked<String?>(nil)
+
+    static func stopIsolated() {
+        guard let envFile = isolatedOwned.current else { return }
+        _ = try? run(["scripts/services", "down", "--env-file", envFile])
+    }
+
     /// One more API on the shared database and auth server, with faults or another shape.
     /// A whole stack of its own, for faults that leave tables behind in the shared database
     /// (a home-made `users` table with bcrypt hashes) or write to another database.
@@ -74,8 +97,8 @@ enum ReferenceStack {
         let url: String
         let outFile: String
 
-        init(faults: [String], shape: String = "official") throws {
-            let stack = try ReferenceStack.shared()
+        init(faults: [String], shape: String = "official", on given: Stack? = nil) throws {
+            let stack = try given ?? ReferenceStack.shared()
             outFile = NSTemporaryDirectory() + "conformance-api-\(UUID().uuidString).env"
             try ReferenceStack.run(["scripts/services", "api", "--env-file", stack.envFile, "--out", outFile,
                                     "--faults", faults.joined(separator: ","), "--shape", shape])
