@@ -159,11 +159,12 @@ public enum BetterAuthShapeOracle {
     }
 
     /// The synthetic user of a 200 duplicate, looked up: `stored` is nil when there is no
-    /// database to look in (`databaseProblem` says why), and the answer is then tolerated.
+    /// database to look in (`databaseProblem` says why). The wire shows only that the answer was
+    /// not a refusal; whether a second account exists is the whole question, so without the
+    /// rows it is not judged — never tolerated as a pass.
     public static func duplicateStored(userID: String, stored: Bool?, databaseProblem: String) -> EvidenceVerdict {
         guard let stored else {
-            return .passed(.init("tolerated",
-                                 "200 with a different user id: Better Auth 1.5+ answers a synthetic user when verification is on (not checked in the database: \(databaseProblem))"))
+            return .notJudged("the duplicate answered 200 with a different user id (Better Auth 1.5+ answers a synthetic user when verification is on); whether a second user was stored cannot be seen without the database: \(databaseProblem)")
         }
         if stored { return .failed(.duplicateAccount, "the duplicate sign-up stored a second user \(userID) for the same email") }
         return .passed(.init("tolerated", "200 with a synthetic user that is not stored: Better Auth 1.5+ with verification required or auto sign-in off"))
