@@ -111,6 +111,11 @@ import Testing
         #expect(!verdict.isPassed)
     }
 
+    @Test func authProbesOfASubjectThatDoesNotExistAreNotJudged() {
+        #expect(BetterAuthShapeOracle.subjectMissing(subjectID: "u1", probe: "a second sign-up") == nil)
+        #expect(BetterAuthShapeOracle.subjectMissing(subjectID: nil, probe: "a second sign-up")?.contains("made no user") == true)
+    }
+
     // MARK: reports
 
     static func run() -> RunResult {

@@ -135,6 +135,15 @@ public enum BetterAuthShapeOracle {
         return .passed(.init("keys", "\(set.keys.count) key(s): \(algs.joined(separator: ", "))"))
     }
 
+    /// The wrong-password and duplicate probes need a subject that exists: Better Auth refuses a
+    /// wrong password for an unknown address just as for a known one, and a "duplicate" of an
+    /// address nobody holds is a first sign-up. `subjectID` is the id the subject's sign-up
+    /// answered (nil: none). Nil when the subject exists; else why the probe cannot be judged.
+    public static func subjectMissing(subjectID: String?, probe: String) -> String? {
+        guard subjectID == nil else { return nil }
+        return "the subject's sign-up made no user (see the sign-up case): \(probe) of an address nobody holds proves nothing"
+    }
+
     /// What a second sign-up with the same address shows by itself.
     public enum Duplicate: Sendable, Equatable {
         case judged(EvidenceVerdict)
