@@ -150,11 +150,18 @@ import Testing
         #expect(ConcurrencyOracle.requestFailed(status: 500, transportFailed: false))
         #expect(ConcurrencyOracle.requestFailed(status: 503, transportFailed: false))
         #expect(!ConcurrencyOracle.requestFailed(status: 200, transportFailed: false))
-        // Blind today: a refusal is no failure, so a caller whose credentials stopped working counts none.
+        // A refusal is no server error: it is counted as refused, and makes the phase not judged.
         #expect(!ConcurrencyOracle.requestFailed(status: 401, transportFailed: false))
         #expect(!ConcurrencyOracle.requestFailed(status: 404, transportFailed: false))
-        #expect(ConcurrencyOracle.createFailed(id: nil))
-        #expect(!ConcurrencyOracle.createFailed(id: "1"))
+        #expect(ConcurrencyOracle.refused(status: 401, transportFailed: false))
+        #expect(ConcurrencyOracle.refused(status: 404, transportFailed: false))
+        #expect(ConcurrencyOracle.refused(status: 422, transportFailed: false))
+        #expect(!ConcurrencyOracle.refused(status: 500, transportFailed: false), "a server error is an error, not a refusal")
+        #expect(!ConcurrencyOracle.refused(status: 201, transportFailed: false))
+        #expect(!ConcurrencyOracle.refused(status: nil, transportFailed: true))
+        #expect(ConcurrencyOracle.createFailed(id: nil, status: 201))
+        #expect(!ConcurrencyOracle.createFailed(id: "1", status: 201))
+        #expect(!ConcurrencyOracle.createFailed(id: nil, status: 401), "a refused create is a refusal, not a server error")
     }
 
     @Test func concurrencyLeaksAndErrors() {

@@ -145,11 +145,12 @@ import Testing
             Issue.record("a synthetic user that is not stored is Better Auth 1.5+"); return
         }
         #expect(synthetic.title == "tolerated" && synthetic.text.contains("not stored"))
-        // Blind: without a database the synthetic user is tolerated unchecked, and the note says so.
-        guard case .passed(let unchecked?) = BetterAuthShapeOracle.duplicateStored(userID: "u2", stored: nil, databaseProblem: "no database URL") else {
-            Issue.record("tolerated without a database"); return
+        // No blind pass: without a database a 200 duplicate cannot show whether a second user was
+        // stored, so it is not judged (never tolerated as a pass), and the reason says why.
+        guard case .notJudged(let why) = BetterAuthShapeOracle.duplicateStored(userID: "u2", stored: nil, databaseProblem: "no database URL") else {
+            Issue.record("not judged without a database"); return
         }
-        #expect(unchecked.text.contains("not checked in the database: no database URL"))
+        #expect(why.contains("without the database: no database URL"))
     }
 
     // MARK: accounts and password hashes

@@ -135,6 +135,15 @@ public enum BetterAuthShapeOracle {
         return .passed(.init("keys", "\(set.keys.count) key(s): \(algs.joined(separator: ", "))"))
     }
 
+    /// The wrong-password and duplicate probes need a subject that exists: Better Auth refuses a
+    /// wrong password for an unknown address just as for a known one, and a "duplicate" of an
+    /// address nobody holds is a first sign-up. `subjectID` is the id the subject's sign-up
+    /// answered (nil: none). Nil when the subject exists; else why the probe cannot be judged.
+    public static func subjectMissing(subjectID: String?, probe: String) -> String? {
+        guard subjectID == nil else { return nil }
+        return "the subject's sign-up made no user (see the sign-up case): \(probe) of an address nobody holds proves nothing"
+    }
+
     /// What a second sign-up with the same address shows by itself.
     public enum Duplicate: Sendable, Equatable {
         case judged(EvidenceVerdict)
@@ -159,11 +168,12 @@ public enum BetterAuthShapeOracle {
     }
 
     /// The synthetic user of a 200 duplicate, looked up: `stored` is nil when there is no
-    /// database to look in (`databaseProblem` says why), and the answer is then tolerated.
+    /// database to look in (`databaseProblem` says why). The wire shows only that the answer was
+    /// not a refusal; whether a second account exists is the whole question, so without the
+    /// rows it is not judged — never tolerated as a pass.
     public static func duplicateStored(userID: String, stored: Bool?, databaseProblem: String) -> EvidenceVerdict {
         guard let stored else {
-            return .passed(.init("tolerated",
-                                 "200 with a different user id: Better Auth 1.5+ answers a synthetic user when verification is on (not checked in the database: \(databaseProblem))"))
+            return .notJudged("the duplicate answered 200 with a different user id (Better Auth 1.5+ answers a synthetic user when verification is on); whether a second user was stored cannot be seen without the database: \(databaseProblem)")
         }
         if stored { return .failed(.duplicateAccount, "the duplicate sign-up stored a second user \(userID) for the same email") }
         return .passed(.init("tolerated", "200 with a synthetic user that is not stored: Better Auth 1.5+ with verification required or auto sign-in off"))

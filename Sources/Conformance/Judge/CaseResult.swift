@@ -23,6 +23,9 @@ public struct CaseResult: Sendable {
     public var outcome: Outcome
     /// Evidence kept for passing cases too (figures, the rows that prove a pass).
     public var evidence: [Evidence]
+    /// The built-in check that made this case (its name in scenarios), empty for a plain step:
+    /// the reports count each check's judged probes by it.
+    public var check: String = ""
 
     public var file: String {
         get { source.file }

@@ -17,6 +17,9 @@ public enum EvidenceVerdict: Sendable, Equatable {
     case failed(Oracle, String, Note? = nil)
     /// The observation says the rule does not apply to this target (a plugin it does not use).
     case skipped(String)
+    /// Observed, but what was seen cannot prove the rule either way (no database to look in,
+    /// nothing readable): never a pass.
+    case notJudged(String)
 
     /// The oracle that fired; nil when nothing did.
     public var oracle: Oracle? {
@@ -27,7 +30,7 @@ public enum EvidenceVerdict: Sendable, Equatable {
     public var message: String? {
         switch self {
         case .failed(_, let message, _): return message
-        case .skipped(let reason): return reason
+        case .skipped(let reason), .notJudged(let reason): return reason
         case .passed: return nil
         }
     }

@@ -9,6 +9,9 @@ public enum LatencyOracle {
         /// Within the budget; the note says by how much.
         case within(String)
         case breach(Oracle, String)
+        /// Sent, but every answer was a refusal or an error: how fast an app says no tells
+        /// nothing about how fast it does the operation.
+        case notJudged(String)
     }
 
     /// `summary` is the operation's latencies (nil when none was recorded), `seconds` the wall
@@ -17,6 +20,9 @@ public enum LatencyOracle {
         guard let s = summary else {
             return .notSent(deletesOnly ? "the load phase created no object to delete"
                 : "no request of this operation was sent (no object to act on: the creates failed)")
+        }
+        if s.count > 0, s.errors >= s.count {
+            return .notJudged("every one of the \(s.count) request(s) was refused or failed (see the errors case): no latency of the operation itself was measured")
         }
         let rate = seconds > 0 ? Double(s.count) / seconds : 0
         let detail = "p50 \(ms(s.p50)), p99 \(ms(s.p99)), max \(ms(s.max)); \(s.count) request(s), \(s.errors) error(s), \(String(format: "%.1f", rate)) req/s"

@@ -31,4 +31,24 @@ public enum LayoutOracle {
         }
         return .fits("document \(scrollWidth) px wide in a \(layoutWidth) px viewport")
     }
+
+    /// What the page's own HTTP status allows, before its layout is judged.
+    public enum Page: Sendable, Equatable {
+        case judge
+        /// The page is not the app's page (a 404, a sign-in wall answered 401): its layout proves nothing.
+        case notJudged(String)
+        case broken(Oracle, String)
+    }
+
+    /// `status` is the document's status after redirects (nil: the browser reported none, as for
+    /// a `file:` URL — the layout is then judged on what was drawn). A 2xx page is judged; a 5xx
+    /// is the front end failing (`ServerError`); any other status is an error page whose layout
+    /// says nothing about the app's.
+    public static func page(status: Int?, url: String) -> Page {
+        guard let status else { return .judge }
+        if (200..<300).contains(status) { return .judge }
+        if status >= 500 { return .broken(.serverError, "\(url) answered \(status): the front end failed to serve its page") }
+        return .notJudged("\(url) answered \(status), not the app's page: the layout of an error page proves nothing")
+    }
 }
+

@@ -21,4 +21,13 @@ public enum PasswordHashOracle {
         }
         return out
     }
+
+    /// A scan proves "no foreign hash" only over what it could read: with no readable text
+    /// column at all (every table hidden from the role, or none exists) it saw nothing, and the
+    /// rule is not judged. Nil when something was scanned.
+    public static func coverage(readableColumns: Int, unreadableTables: [String]) -> String? {
+        guard readableColumns == 0 else { return nil }
+        if unreadableTables.isEmpty { return "the database role sees no text column in any table: nothing could be scanned" }
+        return "no text column this role can read (not readable: \(unreadableTables.sorted().joined(separator: ", "))): nothing could be scanned"
+    }
 }

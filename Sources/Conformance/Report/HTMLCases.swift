@@ -45,6 +45,11 @@ extension HTMLReport {
     func scenario(_ suite: SuiteResult, _ cases: [CaseResult]) -> String {
         var h = "<div class=\"scenario\">\n<div class=\"scenario-head\"><h3>\(t(suite.title))</h3>"
         h += "<span class=\"sub mono\">\(t(suite.scenarioID)) · \(t(suite.file)) · \(Self.duration(suite.seconds))</span></div>\n"
+        let tallies = suite.checkTallies
+        if !tallies.isEmpty {
+            let items = tallies.map { "<li><span class=\"mono\">\(t($0.label))</span>: \(t($0.count.sentence))</li>" }.joined()
+            h += "<ul class=\"judged sub\">\(items)</ul>\n"
+        }
         let order: [Outcome.Kind] = [.failed, .error, .notJudged, .skipped, .passed]
         let sorted = cases.enumerated().sorted { a, b in
             let ra = order.firstIndex(of: a.element.outcome.kind) ?? 0, rb = order.firstIndex(of: b.element.outcome.kind) ?? 0

@@ -79,13 +79,13 @@ public struct HTMLReport: Sendable {
 
     func verdictTable(_ verdicts: [CriterionVerdict], run: RunResult, anchors: [String: String]) -> String {
         var h = "<section class=\"verdicts\">\n<h2>Verdict per criterion</h2>\n<table class=\"verdicts\">\n"
-        h += "<tr><th>Criterion</th><th>Verdict</th><th>What it demands</th><th>Cases</th></tr>\n"
+        h += "<tr><th>Criterion</th><th>Verdict</th><th>What it demands</th><th>Cases</th><th>Judged</th></tr>\n"
         for v in verdicts {
             let cases = run.allCases.filter { $0.criterion == v.criterion }
             let demands = run.criteria[v.criterion]?.demands
                 ?? run.suites.first { $0.criterion == v.criterion }.map(\.title) ?? ""
             h += "<tr class=\"\(Self.cssClass(v.verdict.rawValue))\"><td class=\"id\"><a href=\"#\(anchors[v.criterion] ?? "")\">\(t(v.criterion))</a></td>"
-            h += "<td>\(Self.badge(v.verdict.rawValue))</td><td>\(t(demands))</td><td class=\"n\">\(Self.tally(cases))</td></tr>\n"
+            h += "<td>\(Self.badge(v.verdict.rawValue))</td><td>\(t(demands))</td><td class=\"n\">\(Self.tally(cases))</td><td class=\"n\">\(v.judged) of \(v.cases)</td></tr>\n"
         }
         h += "</table>\n<dl class=\"legend\">"
         for verdict in CriterionVerdict.Verdict.allCases { h += "<dt>\(Self.badge(verdict.rawValue))</dt><dd>\(HTMLText.escape(verdict.plainWords))</dd>" }

@@ -70,6 +70,7 @@ enum HTMLStyle {
     .scenario { margin-top: 22px; }
     .scenario-head { display: flex; justify-content: space-between; gap: 12px; flex-wrap: wrap; align-items: baseline;
       border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-bottom: 6px; }
+    ul.judged { margin: 2px 0 8px; padding-left: 18px; }
 
     .case { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
     .case > summary, .case > .line { padding: 7px 10px; cursor: pointer; }

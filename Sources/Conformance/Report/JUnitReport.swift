@@ -14,6 +14,12 @@ public enum JUnitReport {
             x += "      <property name=\"criterion\" value=\(q(suite.criterion, redactor))/>\n"
             x += "      <property name=\"title\" value=\(q(suite.title, redactor))/>\n"
             x += "      <property name=\"run\" value=\(q(run.runID, redactor))/>\n"
+            // How many cases could prove something (passed or failed): JUnit counts a "not
+            // judged" as a skip, and a reader must see how much of a pass was observed.
+            x += "      <property name=\"judged\" value=\(q(suite.judged.fraction))/>\n"
+            for tally in suite.checkTallies {
+                x += "      <property name=\(q("judged " + tally.label, redactor)) value=\(q(tally.count.fraction))/>\n"
+            }
             x += "    </properties>\n"
             var names = Set<String>()
             for c in suite.cases {

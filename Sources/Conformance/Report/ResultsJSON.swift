@@ -26,7 +26,13 @@ public enum ResultsJSON {
             return .object(JSONObject([
                 ("id", s(suite.scenarioID)), ("criterion", s(suite.criterion)), ("title", s(suite.title)), ("file", s(suite.file)),
                 ("seconds", .number((suite.seconds * 1000).rounded() / 1000)),
-                ("counts", counts(suite.cases)), ("cases", .array(cases)),
+                ("counts", counts(suite.cases)), ("judged", judged(suite.judged)),
+                ("checks", .array(suite.checkTallies.map { t in
+                    var o = JSONObject([("check", .string(t.check)), ("step", s(t.step))])
+                    if case .object(let j) = judged(t.count) { for (k, v) in j.pairs { o[k] = v } }
+                    return .object(o)
+                })),
+                ("cases", .array(cases)),
             ]))
         }
         let root = JSONObject([
@@ -36,6 +42,10 @@ public enum ResultsJSON {
             ("exitStatus", .number(Double(run.exitStatus))),
             ("target", .object(JSONObject(run.target.map { ($0.0, s($0.1)) }))),
             ("criteria", criteria(run)),
+            ("verdicts", .array(run.verdicts.map { v in
+                .object(JSONObject([("criterion", s(v.criterion)), ("verdict", .string(v.verdict.rawValue)),
+                                    ("judged", .number(Double(v.judged))), ("cases", .number(Double(v.cases)))]))
+            })),
             ("counts", counts(run.allCases)),
             ("notes", .array(run.notes.map(s))),
             ("suites", .array(suites)),
@@ -68,6 +78,11 @@ public enum ResultsJSON {
     static func counts(_ cases: [CaseResult]) -> JSONValue {
         let counts = CaseCounts(cases)
         return .object(JSONObject(Outcome.Kind.allCases.map { ($0.rawValue, .number(Double(counts[$0]))) }))
+    }
+
+    /// {"judged": 12, "cases": 14}: the cases that passed or failed, of all.
+    static func judged(_ count: JudgedCount) -> JSONValue {
+        .object(JSONObject([("judged", .number(Double(count.judged))), ("cases", .number(Double(count.cases)))]))
     }
 
     static func criteria(_ run: RunResult) -> JSONValue {

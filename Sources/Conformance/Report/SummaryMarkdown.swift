@@ -2,11 +2,17 @@
 public enum SummaryMarkdown {
     public static func render(_ run: RunResult, redactor: Redactor) -> String {
         var md = "# Conformance run \(run.runID)\n\n"
-        md += "| criterion | verdict | cases |\n|---|---|---|\n"
+        md += "| criterion | verdict | cases | judged |\n|---|---|---|---|\n"
         for v in run.verdicts {
-            md += "| \(v.criterion) | \(icon(v.verdict)) \(v.verdict.rawValue) | \(v.cases) |\n"
+            md += "| \(v.criterion) | \(icon(v.verdict)) \(v.verdict.rawValue) | \(v.cases) | \(v.judged) of \(v.cases) |\n"
         }
         md += "\n\(CaseCounts(run.allCases).sentence) in \(JUnitReport.seconds(run.seconds)) s\n"
+        // Per check: how much of each verdict rests on observation.
+        let tallies = run.suites.flatMap { suite in suite.checkTallies.map { (suite.scenarioID, $0) } }
+        if !tallies.isEmpty {
+            md += "\n## Probes judged per check\n\n"
+            for (scenario, t) in tallies { md += "- \(escape(scenario)) · `\(t.check)` \(escape(t.step)): \(t.count.sentence)\n" }
+        }
         let bad = run.allCases.filter { $0.outcome.kind == .failed || $0.outcome.kind == .error }
         if !bad.isEmpty {
             md += "\n## Failures and errors\n\n"

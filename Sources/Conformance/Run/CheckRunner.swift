@@ -18,6 +18,7 @@ struct CheckRunner: Sendable {
                                     outcome: .failed([IdentityOracle.noToken(user: name, problems: identity.tokenProblems)])))
         }
         cases += await check.run(CheckInput(context: context, scope: usable), step.parameters)
+        for i in cases.indices { cases[i].check = step.check.rawValue }
         var outcome = StepOutcome(.passed)
         outcome.cases = cases
         return outcome

@@ -25,8 +25,9 @@ struct Concurrency: BuiltInCheck {
         let rounds = parameters.rounds
 
         struct Tally: Sendable {
-            var requests = 0, errors = 0, leakCount = 0
+            var requests = 0, errors = 0, leakCount = 0, refused = 0
             var leaks: [Evidence] = []
+            var refusals: [Evidence] = []
             var ids: [String] = []
         }
         let (tally, seconds) = await CheckKit.time { () -> Tally in
@@ -38,7 +39,7 @@ struct Concurrency: BuiltInCheck {
                             var exchanges: [Exchange] = []
                             if let created = await kit.create(resource, as: user) {
                                 exchanges.append(created.exchange)
-                                if ConcurrencyOracle.createFailed(id: created.id) { t.errors += 1 }
+                                if ConcurrencyOracle.createFailed(id: created.id, status: created.exchange.status) { t.errors += 1 }
                                 if let id = created.id { t.ids.append(id) }
                                 if let id = created.id, resource.routes[.get] != nil,
                                    let ex = await context.resources.send(.init(resource: resource, operation: .get, credentials: kit.credentials(user), pathUserID: user.id, id: id)) {
@@ -53,6 +54,10 @@ struct Concurrency: BuiltInCheck {
                             for ex in exchanges {
                                 t.requests += 1
                                 if ConcurrencyOracle.requestFailed(status: ex.status, transportFailed: ex.transportError != nil) { t.errors += 1 }
+                                if ConcurrencyOracle.refused(status: ex.status, transportFailed: ex.transportError != nil) {
+                                    t.refused += 1
+                                    if t.refusals.count < 1 { t.refusals.append(kit.evidence("refused answer to \(user.logicalName)", ex)) }
+                                }
                                 let leaks = context.markers.foreign(in: ex.bodyText, viewer: user.id)
                                 if !leaks.isEmpty {
                                     t.leakCount += 1
@@ -65,7 +70,8 @@ struct Concurrency: BuiltInCheck {
                 }
                 var total = Tally()
                 for await t in group {
-                    total.requests += t.requests; total.errors += t.errors; total.leakCount += t.leakCount
+                    total.requests += t.requests; total.errors += t.errors; total.leakCount += t.leakCount; total.refused += t.refused
+                    total.refusals += t.refusals.prefix(max(0, 3 - total.refusals.count))
                     total.ids += t.ids
                     total.leaks += t.leaks.prefix(max(0, 3 - total.leaks.count))
                 }
@@ -74,14 +80,24 @@ struct Concurrency: BuiltInCheck {
         }
         var cases: [CaseResult] = []
         let name = "\(users.count) users interleaving \(tally.requests) requests see only their own data"
+        let figures = Evidence(.figures, "requests", "\(tally.requests) requests, \(tally.errors) errors, \(tally.refused) refused")
+        let unjudged = ConcurrencyOracle.unjudged(refused: tally.refused, of: tally.requests)
+        // A leak is proved whatever else was refused; a clean scan only when every call was answered.
         if let f = ConcurrencyOracle.leaks(tally.leakCount) {
             cases.append(kit.failed(name, seconds, f.oracle, f.message, tally.leaks))
+        } else if let unjudged {
+            cases.append(CaseResult(name: name, seconds: seconds, outcome: .notJudged(unjudged), evidence: [figures] + tally.refusals))
         } else {
-            cases.append(kit.passed(name, seconds, [Evidence(.figures, "requests", "\(tally.requests) requests, \(tally.errors) errors")]))
+            cases.append(kit.passed(name, seconds, [figures]))
         }
         let errName = "no server errors while \(users.count) users act at once"
-        cases.append(ConcurrencyOracle.errors(tally.errors, of: tally.requests).map { kit.failed(errName, 0, $0.oracle, $0.message, []) }
-                     ?? kit.passed(errName, 0))
+        if let f = ConcurrencyOracle.errors(tally.errors, of: tally.requests) {
+            cases.append(kit.failed(errName, 0, f.oracle, f.message, []))
+        } else if let unjudged {
+            cases.append(kit.notJudged(errName, unjudged, tally.refusals))
+        } else {
+            cases.append(kit.passed(errName, 0))
+        }
         if context.database == nil {
             cases.append(kit.noDatabase("database audit after the concurrent phase"))
         } else {

@@ -46,8 +46,9 @@ struct MassAssignment: BuiltInCheck {
             switch MassAssignmentOracle.answer(operation: op.rawValue, status: status,
                                                id: targetID ?? context.resources.object(in: ex.json, resource)?["id"].map(ResourceClient.idText)) {
             case .refused:
-                // Refusing the body is a fine answer; the row must then not exist under the victim.
-                cases.append(kit.passed(name, ex.seconds, [kit.evidence(name, ex)])); continue
+                cases.append(await refused(name, ex, op: op, body: body, ownerFields: ownerFields, targetID: targetID,
+                                           resource: resource, caller: caller, kit: kit))
+                continue
             case .broken(let f):
                 cases.append(kit.failed(name, ex.seconds, f.oracle, f.message, [kit.evidence(name, ex)])); continue
             case .accepted(let written):
@@ -78,5 +79,37 @@ struct MassAssignment: BuiltInCheck {
             }
         }
         return cases
+    }
+
+    /// A refused write, judged against the control: the same body without the owner fields, the
+    /// same user, the same operation (on the same object for an update). The control's accepted
+    /// write enters the expected-state model like any owner's operation.
+    func refused(_ name: String, _ ex: Exchange, op: Operation, body: JSONObject, ownerFields: [String], targetID: String?,
+                 resource: Resource, caller: Identity, kit: CheckKit) async -> CaseResult {
+        let status = ex.status ?? 0
+        var control: Exchange?
+        let controlTitle = "the same \(op.rawValue) without \(ownerFields.joined(separator: ", "))"
+        if MassAssignmentOracle.needsControl(status: status) {
+            if op == .create {
+                control = await kit.create(resource, as: caller)?.exchange
+            } else {
+                var sent = body
+                for f in ownerFields { sent[f] = nil }
+                let call = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(caller), pathUserID: caller.id,
+                                               id: targetID, body: .object(sent))
+                control = await kit.context.resources.send(call)
+                if let c = control, let s = c.status, (200..<300).contains(s) {
+                    kit.context.ledger.record(op, resource: resource, id: targetID, sent: .object(sent),
+                                              observed: kit.context.resources.object(in: c.json, resource), owner: caller.id)
+                }
+            }
+            if let c = control, let e = kit.errored(controlTitle, c) { return CaseResult(name: name, seconds: c.seconds, outcome: e.outcome, evidence: e.evidence) }
+        }
+        let evidence = [kit.evidence(name, ex)] + (control.map { [kit.evidence(controlTitle, $0)] } ?? [])
+        switch MassAssignmentOracle.refusal(operation: op.rawValue, status: status, controlStatus: control?.status) {
+        case .provesRule(let note): return kit.passed(name, ex.seconds, evidence + [Evidence(.note, "verdict", note)])
+        case .notJudged(let why): return kit.notJudged(name, why, evidence)
+        case .broken(let f): return kit.failed(name, ex.seconds, f.oracle, f.message, evidence)
+        }
     }
 }

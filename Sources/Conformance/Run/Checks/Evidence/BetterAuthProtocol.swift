@@ -132,7 +132,12 @@ struct BetterAuthProbe: Sendable {
         let ex = await client.signIn(email: s.email, password: wrong)
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
-        let verdict = BetterAuthShapeOracle.wrongPassword(status: ex.status, json: ex.json)
+        var verdict = BetterAuthShapeOracle.wrongPassword(status: ex.status, json: ex.json)
+        // An accepted wrong password is a finding whoever the subject is; a refusal proves the
+        // rule only for an account that exists.
+        if verdict.isPassed, let why = BetterAuthShapeOracle.subjectMissing(subjectID: s.id, probe: "refusing a wrong password") {
+            verdict = .notJudged(why)
+        }
         return kit.result(name, ex.seconds, verdict, [kit.evidence(name, ex)])
     }
 
@@ -182,6 +187,9 @@ struct BetterAuthProbe: Sendable {
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
+        if let why = BetterAuthShapeOracle.subjectMissing(subjectID: s.id, probe: "a second sign-up") {
+            return kit.notJudged(name, why, evidence)
+        }
         switch BetterAuthShapeOracle.duplicate(status: ex.status, json: ex.json, subjectID: s.id) {
         case .judged(let verdict):
             return kit.result(name, ex.seconds, verdict, evidence)

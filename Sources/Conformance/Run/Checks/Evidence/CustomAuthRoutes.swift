@@ -27,6 +27,10 @@ struct CustomAuthRoutes: BuiltInCheck {
         }
         let extra = parameters.extraPatterns
         let routes = OpenAPI.routes(in: doc)
+        if routes.isEmpty {
+            // A document that lists nothing shows no home-made route, and no route at all.
+            return [kit.notJudged(name, "the OpenAPI document at \(url) lists no route: there was nothing to examine", [kit.evidence(name, ex)])]
+        }
         let target = context.target
         let sorted = AuthRouteOracle.sort(routes, patterns: AuthRouteOracle.patterns + extra, sameOrigin: Self.sameOrigin(target),
                                           authBasePath: target.authBasePath)

@@ -10,6 +10,7 @@ extension CheckKit {
         case .passed(let note): return passed(name, seconds, with(note))
         case .failed(let oracle, let message, let note): return failed(name, seconds, oracle, message, with(note))
         case .skipped(let reason): return skipped(name, reason)
+        case .notJudged(let reason): return notJudged(name, reason, evidence)
         }
     }
 }

@@ -86,6 +86,16 @@ struct JWTSignatures: BuiltInCheck {
         if let breach = JWTSignatureOracle.secretSigned(status: ex.status ?? 0, resource: resource.name) {
             return kit.failed(name, ex.seconds, breach.oracle, breach.message, evidence)
         }
+        // A refusal proves the secret-signed token was the reason only when the same list answers
+        // the user's genuine token: else the route is missing or takes no token at all.
+        let genuine = ResourceClient.Call(resource: resource, operation: .list, credentials: kit.credentials(user), pathUserID: user.id)
+        guard let own = await context.resources.send(genuine), own.transportError == nil else {
+            return kit.notJudged(name, "refused, but \(user.logicalName)'s own token could not be sent to the same route", evidence)
+        }
+        if let why = OwnCallOracle.refusal(status: own.status ?? 0) {
+            return kit.notJudged(name, "refused (\(ex.status ?? 0)), but \(user.logicalName)'s own token on the same route \(why): the refusal proves nothing",
+                                 evidence + [kit.evidence("\(user.logicalName)'s own token on \(resource.name).list", own)])
+        }
         return kit.passed(name, ex.seconds, evidence)
     }
 

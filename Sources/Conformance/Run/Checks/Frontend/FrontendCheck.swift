@@ -118,6 +118,11 @@ struct FrontendCheck: BuiltInCheck {
             var evidence = [Evidence(.figures, "layout at \(viewport.width)×\(viewport.height)\(viewport.mobile ? " (mobile)" : "")",
                                      layout.figures)]
             if let path = layout.screenshot { evidence.append(Evidence(.note, "screenshot \(viewport.width)×\(viewport.height)", path)) }
+            switch LayoutOracle.page(status: layout.status, url: url) {
+            case .judge: break
+            case .notJudged(let why): return kit.notJudged(name, why, evidence)
+            case .broken(let oracle, let message): return kit.failed(name, seconds, oracle, message, evidence)
+            }
             switch LayoutOracle.judge(width: viewport.width, mobile: viewport.mobile, layoutWidth: layout.layoutWidth,
                                       scrollWidth: layout.scrollWidth, offenders: layout.offenders) {
             case .breach(let oracle, let message): return kit.failed(name, seconds, oracle, message, evidence)

@@ -25,9 +25,12 @@ final class HeadlessChromium: Sendable {
         var offenders: [String]
         var title: String
         var screenshot: String?
+        /// The HTTP status of the page's own document after redirects; nil when the browser
+        /// reported none (a `file:` URL, a document served from cache without a response).
+        var status: Int?
 
         var figures: String {
-            (["title: \(title)", "viewport (documentElement.clientWidth): \(layoutWidth) px", "window.innerWidth: \(innerWidth) px",
+            (["title: \(title)", "HTTP status: \(status.map(String.init) ?? "not reported")", "viewport (documentElement.clientWidth): \(layoutWidth) px", "window.innerWidth: \(innerWidth) px",
               "document scrollWidth: \(scrollWidth) px", "document scrollHeight: \(scrollHeight) px"]
                 + (offenders.isEmpty ? [] : ["elements past the right edge: " + offenders.joined(separator: ", ")])).joined(separator: "\n")
         }
@@ -158,6 +161,15 @@ final class HeadlessChromium: Sendable {
         return false
     }
 
+    /// Removes and returns every event of one method and session received so far.
+    func drain(_ method: String, session: String) -> [JSONValue] {
+        state.withLock { s in
+            let mine = s.events.filter { $0["method"]?.stringValue == method && $0["sessionId"]?.stringValue == session }
+            s.events.removeAll { $0["sessionId"]?.stringValue == session && $0["method"]?.stringValue?.hasPrefix("Network.") == true }
+            return mine
+        }
+    }
+
     /// Opens the page in a fresh tab of the given size, lets it settle, measures and photographs it.
     func layout(of url: String, width: Int, height: Int, mobile: Bool, cookies: [(String, String)], screenshot: URL) async throws -> Layout {
         let target = try await command("Target.createTarget", JSONObject([("url", .string("about:blank"))]))
@@ -180,6 +192,9 @@ final class HeadlessChromium: Sendable {
         guard let session = attached["sessionId"]?.stringValue else { throw ProtocolError(description: "Target.attachToTarget returned no sessionId") }
 
         _ = try await command("Page.enable", session: session)
+        // For the status of the page's own document: a 404 or 500 page laid out nicely proves
+        // nothing about the app's front end.
+        _ = try await command("Network.enable", session: session)
         for (name, value) in cookies {
             _ = try await command("Network.setCookie", JSONObject([("name", .string(name)), ("value", .string(value)), ("url", .string(url))]),
                                   session: session)
@@ -192,6 +207,10 @@ final class HeadlessChromium: Sendable {
         _ = try await event("Page.loadEventFired", session: session, timeout: 30)
         // Client-rendered front ends (Next.js) hydrate after `load`; give them a moment.
         try await Task.sleep(for: .milliseconds(800))
+        let frame = navigation["frameId"]?.stringValue
+        let documents = drain("Network.responseReceived", session: session).compactMap { $0["params"] }
+            .filter { $0["type"]?.stringValue == "Document" && (frame == nil || $0["frameId"]?.stringValue == frame) }
+        let status = documents.last?["response"]?["status"]?.intValue
 
         let measured = try await command("Runtime.evaluate", JSONObject([("expression", .string(Self.probe)), ("returnByValue", .bool(true))]),
                                          session: session)
@@ -201,7 +220,7 @@ final class HeadlessChromium: Sendable {
         var layout = Layout(layoutWidth: m["clientWidth"]?.intValue ?? 0, scrollWidth: m["scrollWidth"]?.intValue ?? 0,
                             scrollHeight: m["scrollHeight"]?.intValue ?? 0, innerWidth: m["innerWidth"]?.intValue ?? 0,
                             offenders: m["offenders"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                            title: m["title"]?.stringValue ?? "")
+                            title: m["title"]?.stringValue ?? "", status: status)
 
         // The whole width the page really occupies (up to 3 screens), so an overflow shows.
         let clipWidth = max(width, min(layout.scrollWidth, width * 3))

@@ -139,6 +139,7 @@ struct LoadPhase: BuiltInCheck {
         case .notSent(let why): return kit.skipped(name, why)
         case .breach(let oracle, let message): return kit.failed(name, 0, oracle, message, [figures])
         case .within(let note): return kit.passed(name, 0, [Evidence(.note, "verdict", note), figures])
+        case .notJudged(let why): return kit.notJudged(name, why, [figures])
         }
     }
 
@@ -163,7 +164,12 @@ struct LoadPhase: BuiltInCheck {
         let name = "answers under load carry only their own user's data"
         let findings = LoadOracle.leaks(kept: all.leaks, total: all.leakCount)
         guard !findings.isEmpty else {
-            return kit.passed(name, 0, [Evidence(.note, "verdict", "\(all.requestCount) answer(s) scanned for other users' taint markers: none found")])
+            // Refusals and errors carry no data: a scan of them alone proves nothing.
+            let answered = all.requestCount - all.problems.values.reduce(0) { $0 + $1.count }
+            if answered <= 0 {
+                return kit.notJudged(name, "none of the \(all.requestCount) request(s) was answered 2xx (see the errors case): no answer held data to scan")
+            }
+            return kit.passed(name, 0, [Evidence(.note, "verdict", "\(all.requestCount) answer(s) scanned for other users' taint markers (\(answered) answered 2xx): none found")])
         }
         return CaseResult(name: name, criterion: "", file: "", seconds: 0, outcome: .failed(findings))
     }
