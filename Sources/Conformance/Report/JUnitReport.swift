@@ -14,6 +14,13 @@ public enum JUnitReport {
             x += "      <property name=\"criterion\" value=\(q(suite.criterion, redactor))/>\n"
             x += "      <property name=\"title\" value=\(q(suite.title, redactor))/>\n"
             x += "      <property name=\"run\" value=\(q(run.runID, redactor))/>\n"
+            // Time the scenario spent waiting on the auth server's rate limit, so a slow suite says why.
+            let waits = run.rateLimitWaits.filter { $0.scenario == suite.scenarioID }
+            if !waits.isEmpty {
+                let gaveUp = waits.filter(\.gaveUp).count
+                let value = String(format: "%d wait(s), %.1f s", waits.count - gaveUp, waits.reduce(0) { $0 + $1.seconds }) + (gaveUp > 0 ? ", \(gaveUp) gave up" : "")
+                x += "      <property name=\"rateLimitWaits\" value=\(q(value))/>\n"
+            }
             x += "    </properties>\n"
             var names = Set<String>()
             for c in suite.cases {
