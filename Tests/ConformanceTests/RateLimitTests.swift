@@ -101,10 +101,10 @@ import Testing
     @Test func aRefusalPastThePatienceIsATransportErrorKeepingThe429() {
         let req = HTTPRequest(method: "POST", url: "http://127.0.0.1:1/api/auth/sign-up/email")
         let ex = Exchange(request: req, response: Self.answer([HTTPHeader("X-Retry-After", "9")]), transportError: nil, seconds: 0.01)
-        let out = PacedSession.exhausted(ex, refusedFor: 121, patience: 120)
+        let out = PacedSession.exhausted(ex, asked: 9, refusedFor: 121, patience: 120)
         #expect(out.status == 429)
         #expect(out.transportError?.kind == .rateLimited)
-        #expect(out.transportError?.message.contains("/api/auth/sign-up/email") == true)
+        #expect(out.transportError?.message.contains("/api/auth/sign-up/email answered 429 (retry after 9 s)") == true)
     }
 
     @Test func theNoteSumsWaitsPerRoute() throws {

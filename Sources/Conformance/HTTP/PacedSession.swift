@@ -25,16 +25,12 @@ public final class PacedSession: APISession {
 
     private let buckets = Locked<[String: PaceBucket]>([:])
     private let recorded = Locked<[RateLimitWait]>([])
-    private let jitter: @Sendable (Double) -> Double
 
     public static let defaultPatience: Double = 120
 
-    /// `jitter` turns a wait the server asked for into the one to sleep (tests pin it).
-    public init(base: any APISession, patience: Double = PacedSession.defaultPatience,
-                jitter: @escaping @Sendable (Double) -> Double = PacedSession.spread) {
+    public init(base: any APISession, patience: Double = PacedSession.defaultPatience) {
         self.base = base
         self.patience = patience
-        self.jitter = jitter
     }
 
     public var timeout: Double { base.timeout }
@@ -59,38 +55,33 @@ public final class PacedSession: APISession {
         // Holding the bucket means being the one request of this route allowed out; a route that
         // has never answered 429 lets everyone through at once.
         var turn = await bucket.enter()
-        var ex = Exchange(request: req, response: nil, transportError: nil, seconds: 0)
-        var mustSend = true
         while true {
-            if mustSend {
-                if turn != .free, Task.isCancelled {
-                    await bucket.leave()
-                    return Self.cancelled(req)
-                }
-                ex = await base.send(req)
-                guard ex.status == 429 else {
-                    if ex.response != nil { await bucket.progressed() }
-                    if turn != .free { await bucket.leave() }
-                    return ex
-                }
+            if turn != .free, Task.isCancelled {
+                await bucket.leave()
+                return Self.cancelled(req)
             }
-            mustSend = true
+            let ex = await base.send(req)
+            guard ex.status == 429 else {
+                if ex.response != nil { await bucket.progressed() }
+                if turn != .free { await bucket.leave() }
+                return ex
+            }
             let refusingSince = await bucket.refused()
             if turn == .free {
                 // The first 429s of the route (several may arrive at once): from now on in line.
-                // One that had to wait for its turn follows a request that just got through, so it
-                // goes at once; the first in line waits out the window its own 429 named.
+                // One that had to wait for its turn comes after the head of the line got through
+                // (or gave up), so it tries at once; the head waits out the window its 429 named.
                 await bucket.startPacing()
                 turn = await bucket.enter()
                 if turn == .handedOver { continue }
             }
             let asked = Self.retryAfter(ex.response) ?? 2
-            let wait = max(0.05, jitter(asked))
+            let wait = max(0.05, Self.spread(asked))
             let refusedFor = Date().timeIntervalSince(refusingSince)
             if refusedFor + wait > patience {
                 record(key, seconds: 0, gaveUp: true)
                 await bucket.leave()
-                return Self.exhausted(ex, refusedFor: refusedFor, patience: patience)
+                return Self.exhausted(ex, asked: asked, refusedFor: refusedFor, patience: patience)
             }
             record(key, seconds: wait, gaveUp: false)
             do {
@@ -143,10 +134,10 @@ public final class PacedSession: APISession {
         return f.date(from: text)
     }
 
-    static func exhausted(_ ex: Exchange, refusedFor: Double, patience: Double) -> Exchange {
+    static func exhausted(_ ex: Exchange, asked: Double, refusedFor: Double, patience: Double) -> Exchange {
         var out = ex
-        let message = String(format: "rate-limited: %@ still answered 429 after %.0f s in which the run got no request through (patience %.0f s, --rate-limit-patience)",
-                             bucketKey(ex.request.url).route, refusedFor, patience)
+        let message = String(format: "rate-limited: %@ answered 429 (retry after %.0f s) having refused the run's requests for %.0f s; waiting would outlast the patience of %.0f s (--rate-limit-patience)",
+                             bucketKey(ex.request.url).route, asked, refusedFor, patience)
         out.transportError = HTTPTransportError(kind: .rateLimited, message: message, url: ex.request.url)
         return out
     }
