@@ -51,6 +51,8 @@ import Testing
             let waited = Set(waits.compactMap(\.scenario))
             let junit = JUnitReport.render(run, redactor: Redactor())
             #expect(junit.components(separatedBy: "<property name=\"rateLimitWaits\"").count - 1 == waited.count)
+            let (valid, complaint) = try JUnitSchema.validate(xml: junit)
+            #expect(valid == 0, "\(complaint)")
             let total = waits.reduce(0) { $0 + $1.seconds }
             print(String(format: "production SC-004 at --jobs %d: %d wait(s), %.1f s waited (side by side with other runs)", jobs, waits.count, total))
         }
