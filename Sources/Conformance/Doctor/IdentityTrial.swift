@@ -89,7 +89,7 @@ struct IdentityTrial: Sendable {
     /// The clean-up a run does, then a look that the user is gone.
     func remove(knownIDs: [String]) async -> [Doctor.Finding] {
         guard let database else {
-            return [.remark("clean-up", "no database to remove the doctor's user with: \(email) is left in place; delete it by its domain")]
+            return [.remark("clean-up", "no usable database to remove the doctor's user with: \(email) is left in place; delete it by its domain")]
         }
         do {
             let report = try await Cleanup(database: database, target: cleanupTarget).run(runID: runID, knownUserIDs: knownIDs)
