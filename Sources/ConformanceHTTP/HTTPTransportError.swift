@@ -4,6 +4,9 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         case connectionRefused, timeout, dns, tls, tooManyRedirects, invalidURL
         /// The caller's task was cancelled (Ctrl-C): the request may not even have been sent.
         case cancelled
+        /// An answer came, but a 429 that outlasted the caller's patience: the service could not
+        /// be used, which says nothing about the app behind it.
+        case rateLimited
         case other
     }
 

@@ -5,7 +5,7 @@ import Foundation
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Report what the harness finds at the given URLs: Better Auth, JWKS, OpenAPI routes, the database (exit 2 if a piece is unreachable).")
+        abstract: "Check that a run can work: the URLs, one user made and removed, mapped routes and tables (exit 2 if a run cannot work).")
 
     @OptionGroup var target: TargetOptions
 
@@ -16,7 +16,13 @@ struct DoctorCommand: AsyncParsableCommand {
         redactor.add(t.secret)
         let findings = await Doctor(target: t, redactor: redactor).examine()
         for f in findings {
-            say("\(f.ok ? "ok  " : "FAIL") \(f.subject): \(redactor.redact(f.detail))")
+            let label: String
+            switch f.level {
+            case .ok: label = "ok  "
+            case .remark: label = "warn"
+            case .blocking: label = "FAIL"
+            }
+            say("\(label) \(f.subject): \(redactor.redact(f.detail))")
         }
         if findings.contains(where: { !$0.ok && $0.blocking }) { throw ExitCode(2) }
     }

@@ -16,6 +16,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("reports"), help: "Folder for junit.xml, results.json, summary.md and report.html.")
     var reports: String = "reports"
 
+    @Option(name: .customLong("rate-limit-patience"),
+            help: "Seconds an auth route may answer only 429 (rate-limited) before its requests give up as errors.")
+    var rateLimitPatience: Double = PacedSession.defaultPatience
+
     @Flag(name: .customLong("dry-run"), help: "Print the plan and stop; nothing is sent.")
     var dryRun = false
 
@@ -30,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64") }
+        guard rateLimitPatience.isFinite, (0...3600).contains(rateLimitPatience) else {
+            throw ValidationError("--rate-limit-patience takes 0 to 3600 seconds")
+        }
     }
 
     func run() async throws {
@@ -56,6 +63,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RunOptions()
         options.jobs = jobs
         options.keep = keep
+        options.rateLimitPatience = rateLimitPatience
         options.verbose = verbose
         options.reportsDirectory = reports
         options.criteria = criteria

@@ -3,15 +3,12 @@ import Foundation
 
 /// Better Auth's wire protocol as a non-browser client speaks it (shared/reference/better-auth.md):
 /// JSON POSTs with an `Origin` equal to the auth base URL, the session cookie sent back exactly as
-/// set, and patience on 429 as `X-Retry-After` says.
+/// set. Patience on 429 is the session's business: the run hands it a `PacedSession`, shared by
+/// every identity request, so that its waits are paced together instead of each on its own.
 public struct BetterAuthClient: Sendable {
     public let session: any APISession
     public let baseURL: String
     public let origin: String
-    /// Longest single wait on a 429, and how many times to wait before giving up.
-    public var maxRetryWait: Double = 30
-    public var maxRetries = 6
-    let waits: Locked<[Double]> = Locked([])
 
     public init(session: any APISession, baseURL: String) {
         self.session = session
@@ -19,22 +16,19 @@ public struct BetterAuthClient: Sendable {
         self.origin = Target.origin(of: baseURL)
     }
 
-    /// Seconds spent waiting on rate limits, for the report.
-    public var rateLimitWaits: [Double] { waits.current }
-
     public func url(_ path: String) -> String { Target.join(baseURL, path) }
 
     public func post(_ path: String, json: JSONValue, cookie: String? = nil) async -> Exchange {
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Origin", origin)]
         if let cookie { headers.append(HTTPHeader("Cookie", cookie)) }
-        return await withRetry { await session.send("POST", url(path), headers: headers, body: HTTPSession.jsonBody(json)) }
+        return await session.send("POST", url(path), headers: headers, body: HTTPSession.jsonBody(json))
     }
 
     public func get(_ path: String, cookie: String? = nil, bearer: String? = nil) async -> Exchange {
         var headers: [HTTPHeader] = []
         if let cookie { headers.append(HTTPHeader("Cookie", cookie)) }
         if let bearer { headers = Credential.bearer(bearer).adding(to: headers) }
-        return await withRetry { await session.send("GET", url(path), headers: headers) }
+        return await session.send("GET", url(path), headers: headers)
     }
 
     public func signUp(email: String, password: String, name: String) async -> Exchange {
@@ -49,20 +43,6 @@ public struct BetterAuthClient: Sendable {
     public func token(cookie: String) async -> Exchange { await get("/token", cookie: cookie) }
     public func jwks() async -> Exchange { await get("/jwks") }
     public func signOut(cookie: String) async -> Exchange { await post("/sign-out", json: .object(JSONObject()), cookie: cookie) }
-
-    private func withRetry(_ send: () async -> Exchange) async -> Exchange {
-        var attempt = 0
-        while true {
-            let ex = await send()
-            guard ex.status == 429, attempt < maxRetries else { return ex }
-            attempt += 1
-            // Better Auth says `X-Retry-After` (seconds); accept the standard `Retry-After` too.
-            let header = ex.response?.header("x-retry-after") ?? ex.response?.header("retry-after")
-            let wait = min(maxRetryWait, max(0.5, header.flatMap(Double.init) ?? Double(attempt * 2)))
-            waits.withLock { $0.append(wait) }
-            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
-        }
-    }
 
     // MARK: reading answers
 

@@ -63,6 +63,8 @@ public struct RunResult: Sendable {
     public var notes: [String]
     /// What each criterion demands, from the pack's `pack.json`.
     public var criteria: [String: CriterionInfo] = [:]
+    /// Every wait on the auth server's rate limit, and every request that gave up on it.
+    public var rateLimitWaits: [RateLimitWait] = []
 
     public var allCases: [CaseResult] { suites.flatMap(\.cases) }
     public func count(_ kind: Outcome.Kind) -> Int { suites.reduce(0) { $0 + $1.count(kind) } }

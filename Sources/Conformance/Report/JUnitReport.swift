@@ -20,6 +20,13 @@ public enum JUnitReport {
             for tally in suite.checkTallies {
                 x += "      <property name=\(q("judged " + tally.label, redactor)) value=\(q(tally.count.fraction))/>\n"
             }
+            // Time the scenario spent waiting on the auth server's rate limit, so a slow suite says why.
+            let waits = run.rateLimitWaits.filter { $0.scenario == suite.scenarioID }
+            if !waits.isEmpty {
+                let gaveUp = waits.filter(\.gaveUp).count
+                let value = String(format: "%d wait(s), %.1f s", waits.count - gaveUp, waits.reduce(0) { $0 + $1.seconds }) + (gaveUp > 0 ? ", \(gaveUp) gave up" : "")
+                x += "      <property name=\"rateLimitWaits\" value=\(q(value))/>\n"
+            }
             x += "    </properties>\n"
             var names = Set<String>()
             for c in suite.cases {

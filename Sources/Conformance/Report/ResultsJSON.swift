@@ -48,6 +48,11 @@ public enum ResultsJSON {
             })),
             ("counts", counts(run.allCases)),
             ("notes", .array(run.notes.map(s))),
+            ("rateLimitWaits", .array(run.rateLimitWaits.map { w in
+                var o = JSONObject([("route", s(w.route)), ("seconds", .number((w.seconds * 1000).rounded() / 1000)), ("gaveUp", .bool(w.gaveUp))])
+                if let scenario = w.scenario { o["scenario"] = s(scenario) }
+                return .object(o)
+            })),
             ("suites", .array(suites)),
         ])
         return JSONWriter.pretty(.object(root)) + "\n"

@@ -73,6 +73,9 @@ public struct RunOptions: Sendable {
     public var keep = false
     public var verbose = false
     public var reportsDirectory = "reports"
+    /// Seconds an identity route may answer nothing but 429 before its requests give up
+    /// (`--rate-limit-patience`; see `PacedSession`).
+    public var rateLimitPatience = PacedSession.defaultPatience
     /// What each criterion demands, from the pack's `pack.json`, carried into the results.
     public var criteria: [String: CriterionInfo] = [:]
     public init() {}

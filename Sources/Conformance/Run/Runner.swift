@@ -64,18 +64,21 @@ public struct Runner: Sendable {
         }
         defer { database?.close() }
 
+        // Every identity request of the run, whichever scenario or job makes it, queues here:
+        // a rate-limited auth server is paced once for the run, not by each caller on its own.
+        let paced = PacedSession(base: http, patience: options.rateLimitPatience)
         let betterAuth: BetterAuthProvider?
         let identities: any IdentityProvider
         switch target.identity {
         case .betterAuth:
-            let p = BetterAuthProvider(client: BetterAuthClient(session: http, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
+            let p = BetterAuthProvider(client: BetterAuthClient(session: paced, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
                                        redactor: redactor)
             betterAuth = p
             identities = p
         case .custom(let config):
-            betterAuth = BetterAuthProvider(client: BetterAuthClient(session: http, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
+            betterAuth = BetterAuthProvider(client: BetterAuthClient(session: paced, baseURL: target.authBaseURL), tokenSource: target.tokenSource,
                                             redactor: redactor)
-            identities = CustomIdentityProvider(session: http, config: config, redactor: redactor)
+            identities = CustomIdentityProvider(session: paced, config: config, redactor: redactor)
         case .none:
             betterAuth = nil
             identities = NoLoginProvider()
@@ -127,9 +130,8 @@ public struct Runner: Sendable {
         } else if options.keep {
             context.note("--keep: the users of run \(runID) (\(emails.shown)) and their rows were left in place")
         }
-        if let waits = betterAuth?.client.rateLimitWaits, !waits.isEmpty {
-            context.note(String(format: "Better Auth rate-limited the run %d time(s); waited %.1f s in all", waits.count, waits.reduce(0, +)))
-        }
+        let waits = paced.waits
+        if let line = RateLimitWait.summary(waits) { context.note(line) }
         if database?.connection.connectAttempts ?? 1 > 1 {
             context.note("the database connection took \(database?.connection.connectAttempts ?? 0) attempts (compute waking up?)")
         }
@@ -137,6 +139,7 @@ public struct Runner: Sendable {
         var result = RunResult(runID: runID, startedAt: started, seconds: Date().timeIntervalSince(started),
                                target: describe(database: database), suites: suites, notes: context.notes.current)
         result.criteria = options.criteria
+        result.rateLimitWaits = waits
         return result
     }
 
@@ -153,7 +156,9 @@ public struct Runner: Sendable {
                 next += 1
                 group.addTask {
                     progress(.scenarioStarted(id: scenario.id, criterion: scenario.criterion))
-                    let suite = await runner.run(scenario) { c in progress(.caseFinished(scenarioID: scenario.id, c)) }
+                    let suite = await PacedSession.$scenario.withValue(scenario.id) {
+                        await runner.run(scenario) { c in progress(.caseFinished(scenarioID: scenario.id, c)) }
+                    }
                     progress(.scenarioFinished(suite))
                     return (index, suite)
                 }

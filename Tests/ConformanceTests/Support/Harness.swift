@@ -26,11 +26,13 @@ enum Harness {
         return s
     }
 
-    static func run(_ target: Target, _ scenarios: [Scenario], redactor: Redactor = Redactor(), keep: Bool = false) async throws -> RunResult {
+    static func run(_ target: Target, _ scenarios: [Scenario], redactor: Redactor = Redactor(), keep: Bool = false, jobs: Int = 4,
+                    rateLimitPatience: Double = PacedSession.defaultPatience, stack: ReferenceStack.Stack? = nil) async throws -> RunResult {
         var options = RunOptions()
-        options.jobs = 4
+        options.jobs = jobs
         options.keep = keep
-        return try await Runner(target: target, options: options, environment: try ReferenceStack.shared().values, redactor: redactor)
+        options.rateLimitPatience = rateLimitPatience
+        return try await Runner(target: target, options: options, environment: try (stack ?? ReferenceStack.shared()).values, redactor: redactor)
             .run(scenarios) { _ in }
     }
 
