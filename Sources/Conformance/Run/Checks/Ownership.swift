@@ -24,9 +24,18 @@ struct Ownership: BuiltInCheck {
             var cases: [CaseResult] = []
             for t in tables {
                 let name = "every row of \(t.displayName) belongs to an existing user"
-                let (row, seconds) = await CheckKit.time { try? await db.orphanCounts(in: t, users: users) }
-                guard let row else {
-                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName)")))
+                let (read, seconds) = await CheckKit.time { () async -> Result<JSONValue?, Error> in
+                    do { return .success(try await db.orphanCounts(in: t, users: users)) } catch { return .failure(error) }
+                }
+                let row: JSONValue
+                switch read {
+                case .success(let r?): row = r
+                case .success(nil):
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .error(kind: .queryError, message: "could not read \(t.displayName): no count came back")))
+                    continue
+                case .failure(let error):
+                    // The database's own words: a wrong owner column or type is the user's to fix.
+                    cases.append(CaseResult(name: name, criterion: "", file: "", seconds: seconds, outcome: .database(error)))
                     continue
                 }
                 if let f = OwnershipOracle.orphans(row, table: t.displayName, userTable: users.display) {
