@@ -142,8 +142,13 @@ extension TokenLifetime {
 extension IdentityImpostors {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
         guard let victim = c.users.dropFirst().first ?? c.users.first else { return ["skipped: no user"] }
-        return ["sign in as \(victim) with a wrong password → no session, no token",
-                "sign up again with \(victim)'s email, then with it in upper case → not \(victim)'s id, no session acting as \(victim), \(victim)'s password unchanged"]
+        var out = ["sign in as \(victim) with \(victim)'s own password (the control), then with a wrong password → no session, no token"]
+        if let resource = c.target.resources[p.resource] {
+            let ops = [Operation.get, .list, .update].compactMap { c.route(resource, $0, user: victim, object: $0.isPerObject ? "\(victim)'s \(resource.name)" : nil) }
+            out.append("if the wrong password gets in: \(ops.joined(separator: ", ")) as the impostor → no \(victim) marker, the row unchanged")
+        }
+        out.append("sign up again with \(victim)'s email, then with it in upper case → not \(victim)'s id, no session acting as \(victim), \(victim)'s password unchanged")
+        return out
     }
 }
 
@@ -151,7 +156,7 @@ extension JWTSignatures {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
         var out = ["GET \(c.target.authBaseURL)/jwks once; every user's API token verified against it"]
         if let user = c.users.first, let resource = c.target.resources[p.resource], let r = c.route(resource, .list, user: user) {
-            out.append("\(user): \(r) with an HS256 token signed with BETTER_AUTH_SECRET → 401/403")
+            out.append("\(user): \(r) with the genuine token (the control), then with an HS256 token signed with BETTER_AUTH_SECRET → 401/403")
         }
         return out
     }
