@@ -142,6 +142,26 @@ final class FixtureAPI: Sendable {
         #expect(notes.contains { $0.contains("priority") && $0.contains("\"MEDIUM\"") && $0.contains("enum stored by its name") }, "\(notes)")
     }
 
+    /// The reference app's `custom-auth` fault: home-made HS256 tokens without iss or aud. A
+    /// validly signed token with a wrong iss is accepted there, and that is a note, not a failure.
+    @Test func customAuthWrongIssuerIsANoteNotAFailure() async throws {
+        let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
+        defer { own.stop() }
+        let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
+        let result = try await Harness.run(target, try Self.pack(["SC-003-every-request-needs-a-valid-jwt"]))
+        for claim in ["iss", "aud"] {
+            let probes = Self.cases(result, "wrong \(claim) → ")
+            #expect(probes.count == 6, "\(probes.map(\.name))")
+            for p in probes {
+                guard case .notJudged(let why) = p.outcome else { Issue.record("\(p.name): \(p.outcome.kind) \(Harness.describe(result))"); continue }
+                #expect(why.contains("carry no \(claim)"), "\(why)")
+            }
+        }
+        // Its login checks bcrypt: the wrong password is refused, proven by the right one getting a token.
+        let signIn = try #require(result.allCases.first { $0.name == "sign-in as dora with a wrong password" })
+        #expect(signIn.outcome.kind == .passed, "\(signIn.outcome)")
+    }
+
     @Test("algorithm confusion is caught for each encoding of the public key a verifier may hold",
           arguments: [("pem", "PEM"), ("pem-nonl", "PEM without final newline"), ("der", "DER"), ("raw", "raw key bytes"), ("jwk", "JWK JSON")])
     func algorithmConfusionPerEncoding(_ encoding: String, _ probe: String) async throws {

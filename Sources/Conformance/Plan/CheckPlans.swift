@@ -60,7 +60,7 @@ extension CredentialAttacks {
         let deny = p.denyWith.map(String.init).joined(separator: "/")
         return Self.operations.compactMap { op in
             c.route(resource, op, user: owner, object: op.isPerObject ? "\(owner)'s \(resource.name)" : nil)
-                .map { "\($0) with each of: \(probes.joined(separator: ", ")) → \(deny)" }
+                .map { "\($0) with the genuine token (the control), then with each of: \(probes.joined(separator: ", ")) → \(deny)" }
         } + ["database: every row a refused forged write aimed at, before and after"]
     }
 }
