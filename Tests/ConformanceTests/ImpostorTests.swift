@@ -142,6 +142,26 @@ final class FixtureAPI: Sendable {
         #expect(notes.contains { $0.contains("priority") && $0.contains("\"MEDIUM\"") && $0.contains("enum stored by its name") }, "\(notes)")
     }
 
+    /// No blind pass: told that the API takes Better Auth session tokens, the harness sends a
+    /// credential the clean app refuses from everyone. Every forged probe is refused too — and
+    /// none of those refusals may pass, since the genuine token got 401 on the same call.
+    @Test func refusalsOfAnAPIThatRefusesTheGenuineTokenAreNotJudged() async throws {
+        let stack = try ReferenceStack.shared()
+        let file = NSTemporaryDirectory() + "conformance-session-\(UUID().uuidString).json"
+        try #"{"auth": {"token": "session"}}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { unlink(file) }
+        let target = try TargetLoader(environment: stack.values).load(file: file, overrides: .init())
+        let text = #"{"id": "blind", "criterion": "SC-003", "title": "refused genuine token", "users": ["bla", "blb"], "steps": [{"check": "credentials"}]}"#
+        let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "blind.json"))
+        let result = try await Harness.run(target, [scenario])
+        // A session token is no JWT to forge from, and no object could be made: the four header
+        // probes on list and create are what was sent.
+        let sent = result.allCases.filter { $0.outcome.kind != .skipped }
+        #expect(sent.count == 2 * TokenForge.headerNames.count, "\(result.allCases.map { "\($0.name): \($0.outcome.kind)" })")
+        #expect(sent.allSatisfy { $0.outcome.kind == .notJudged }, "\(sent.filter { $0.outcome.kind != .notJudged }.map { "\($0.name): \($0.outcome.kind)" })")
+        #expect(sent.allSatisfy { $0.outcome.reason?.contains("the genuine token got 401") == true })
+    }
+
     /// The reference app's `custom-auth` fault: home-made HS256 tokens without iss or aud. A
     /// validly signed token with a wrong iss is accepted there, and that is a note, not a failure.
     @Test func customAuthWrongIssuerIsANoteNotAFailure() async throws {

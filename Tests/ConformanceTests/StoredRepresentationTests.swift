@@ -14,6 +14,7 @@ import Testing
         // A real difference stays one, and so does a changed case in text the harness wrote.
         #expect(FieldComparison.differences(api: JSONObject([("priority", "high")]), row: JSONObject([("priority", "MEDIUM")])).count == 1)
         #expect(FieldComparison.match("Buy milk", "BUY MILK") == .different, "not an identifier: a changed title")
+        #expect(FieldComparison.match("cfrunxannan12", "CFRUNXANNAN12") == .different, "an upper-cased marker is a changed marker")
         #expect(FieldComparison.differences(api: JSONObject([("title", "done")]), row: JSONObject([("title", "DONE")]), exact: ["title"]).count == 1)
         #expect(FieldComparison.differences(api: JSONObject([("title", "done")]), row: JSONObject([("title", "DONE")])).isEmpty)
     }

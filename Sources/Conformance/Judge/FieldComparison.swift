@@ -82,8 +82,9 @@ public enum FieldComparison {
     }
 
     /// `MEDIUM` and `medium`, `IN_PROGRESS` and `in-progress`: one side an upper-case identifier
-    /// (an enum member's name), the other the same words in lower case. Nothing looser: a title
-    /// whose case changed is a changed title.
+    /// (an enum member's name), the other the same words in lower case, without digits. Nothing
+    /// looser: a title whose case changed is a changed title, and a taint marker (it always ends
+    /// in digits) upper-cased by the app is a changed marker, wherever it is compared.
     static func enumNameAndValue(_ x: String, _ y: String) -> Bool {
         func isName(_ s: String) -> Bool {
             guard let first = s.unicodeScalars.first, ("A"..."Z").contains(first) else { return false }
@@ -91,7 +92,7 @@ public enum FieldComparison {
         }
         func isValue(_ s: String) -> Bool {
             guard let first = s.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
-            return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == " " }
+            return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "_" || $0 == "-" || $0 == " " }
         }
         func words(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_") }
         guard (isName(x) && isValue(y)) || (isName(y) && isValue(x)) else { return false }
