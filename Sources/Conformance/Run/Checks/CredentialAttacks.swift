@@ -6,6 +6,8 @@ import Foundation
 /// genuine token, and each must be refused with the `denyWith` statuses (401 by default: these
 /// are authentication failures, not the cross-user denials a target's `denyStatuses` describe).
 /// A forged write that the API refused but the database shows anyway fails as `SilentWrite`.
+/// Each operation is first made with the genuine token (the control): a refusal passes only
+/// when that call was accepted, since otherwise the route or the object may be why.
 struct CredentialAttacks: BuiltInCheck {
     static let name = CheckName.credentials
     static let title = "broken and forged credentials"
@@ -149,7 +151,7 @@ struct ProbeTarget: Sendable {
                     switch await o.rebase(after: op, context: context, maker: self) {
                     case .success(let fresh): o = fresh
                     case .failure(let why):
-                        cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op))
+                        cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op, control: control))
                         return cases + probesAfter(probe, in: probes).map { kit.skipped("\($0.name) → \(label)", why.reason) }
                     }
                 } else if op == .delete, (200..<300).contains(status), o.snapshot == nil {
@@ -158,7 +160,7 @@ struct ProbeTarget: Sendable {
                 }
                 object = o
             }
-            cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op))
+            cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op, control: control))
         }
         return cases
     }
@@ -194,13 +196,16 @@ struct ProbeTarget: Sendable {
     }
 
     func result(_ name: String, _ ex: Exchange, _ verdict: ForgedCredentialOracle.Verdict, _ evidence: [Evidence], change: Evidence?,
-                probe: TokenForge.Probe, op: Operation) -> CaseResult {
+                probe: TokenForge.Probe, op: Operation, control: Exchange?) -> CaseResult {
         let status = ex.status ?? 0
         switch verdict {
         case .refused:
-            return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)"), evidence[evidence.count - 1]])
+            // The control's note is the proof the refusal means something; the exchange is not kept for a pass.
+            return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)")] + evidence.filter { $0.title == "control" })
         case .notJudged(let reason):
-            return CaseResult(name: name, seconds: ex.seconds, outcome: .notJudged(reason), evidence: evidence)
+            // A refused control is shown in full: it is why nothing could be judged.
+            let refusedControl = control.flatMap { (200..<300).contains($0.status ?? 0) ? nil : kit.evidence("control: the same call with the genuine token", $0) }
+            return CaseResult(name: name, seconds: ex.seconds, outcome: .notJudged(reason), evidence: evidence + (refusedControl.map { [$0] } ?? []))
         case .breach(let oracles):
             let findings = oracles.map { oracle in
                 oracle == .silentWrite
