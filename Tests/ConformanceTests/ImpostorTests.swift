@@ -142,6 +142,21 @@ final class FixtureAPI: Sendable {
         #expect(notes.contains { $0.contains("priority") && $0.contains("\"MEDIUM\"") && $0.contains("enum stored by its name") }, "\(notes)")
     }
 
+    /// An expired token answered 404 or 500 while the genuine token gets 200 on the same list is
+    /// not accepted (only a success is), and not a pass either: `DenialStatus`.
+    @Test(arguments: [404, 500])
+    func anExpiredTokenAnsweredNeither401Nor2xxIsADenialStatus(_ status: Int) async throws {
+        let stack = try ReferenceStack.shared()
+        let api = try FixtureAPI(["--expired-status", String(status)], stack: stack)
+        defer { api.stop() }
+        let target = try api.target(stack: stack, auth: FixtureAPI.ownLogin)
+        let result = try await Harness.run(target, try Self.pack(["SC-009-token-lifetime"]))
+        let expired = try #require(result.allCases.first { $0.name == "an expired token is refused" })
+        guard case .failed(let fs) = expired.outcome else { Issue.record("\(expired.outcome)"); return }
+        #expect(fs.map(\.oracle) == [.denialStatus], "\(fs.map(\.message))")
+        #expect(fs.first?.message.contains("answered \(status)") == true && fs.first?.message.contains("the genuine token got 200") == true)
+    }
+
     /// No blind pass: told that the API takes Better Auth session tokens, the harness sends a
     /// credential the clean app refuses from everyone. Every forged probe is refused too — and
     /// none of those refusals may pass, since the genuine token got 401 on the same call.

@@ -6,6 +6,7 @@ apiMatchesDatabase checks: shapes real teams ship that the reference app does no
 - `--jwks URL --hmac-key ENCODING`: tokens are Better Auth's (EdDSA, checked against the JWKS),
   but the verifier takes `alg` from the token header and, for HS256, uses the JWKS public key as
   the HMAC secret, held as ENCODING (pem, pem-nonl, der, raw, jwk): algorithm confusion.
+- `--expired-status 404|500`: an expired token is refused with that status instead of 401.
 - every task has a `priority` stored through SQLAlchemy's Enum, that is by the Python enum
   member's NAME (MEDIUM), while the API returns its value (medium).
 
@@ -79,6 +80,7 @@ def main() -> None:
     p.add_argument("--jwks", help="Better Auth's JWKS URL: accept its EdDSA tokens instead of our own")
     p.add_argument("--hmac-key", choices=["pem", "pem-nonl", "der", "raw", "jwk"])
     p.add_argument("--issuer", help="with --jwks: the iss and aud Better Auth's tokens must carry")
+    p.add_argument("--expired-status", type=int, default=401, help="what an expired token gets (404 or 500: shapes seen in the wild)")
     args = p.parse_args()
     # A free loopback port of the kernel's choosing, announced once the app serves.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -204,7 +206,7 @@ def main() -> None:
             if not hmac.compare_digest(expected, signature):
                 raise HTTPException(401, "Bad signature")
         if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < time.time():
-            raise HTTPException(401, "Expired")
+            raise HTTPException(args.expired_status, "Expired")
         if args.issuer:
             audience = claims.get("aud")
             audiences = audience if isinstance(audience, list) else [audience]
