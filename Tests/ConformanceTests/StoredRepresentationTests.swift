@@ -75,13 +75,6 @@ import Testing
         #expect(judge(401, 200, claim: "iss") == .refused)
     }
 
-    @Test func theSecretSignedTokenNeedsItsControlToPass() {
-        #expect(JWTSignatureOracle.secretSignedNotJudged(status: 401, controlStatus: 200) == nil)
-        #expect(JWTSignatureOracle.secretSignedNotJudged(status: 200, controlStatus: nil) == nil, "accepted: judged without a control")
-        #expect(JWTSignatureOracle.secretSignedNotJudged(status: 401, controlStatus: 401)?.contains("proves nothing") == true)
-        #expect(JWTSignatureOracle.secretSignedNotJudged(status: 401, controlStatus: nil)?.contains("no answer") == true)
-    }
-
     // MARK: the impostor's data
 
     @Test func theImpostorsReadsAndWriteAreJudgedOnTheVictimsData() {

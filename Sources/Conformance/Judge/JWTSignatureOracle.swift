@@ -26,18 +26,6 @@ public enum JWTSignatureOracle {
                       message: "\(user)'s token is not a Better Auth JWT: " + problems.joined(separator: "; ") + took)
     }
 
-    /// Why the secret-signed token's refusal cannot be judged: the same list with the user's
-    /// genuine token (`controlStatus`, nil when it got no answer) was not accepted, so the route or
-    /// the user may be why. Nil when the control was accepted, or when the forged token was: an
-    /// acceptance needs no control.
-    public static func secretSignedNotJudged(status: Int, controlStatus: Int?) -> String? {
-        if (200..<300).contains(status) { return nil }
-        guard let controlStatus, (200..<300).contains(controlStatus) else {
-            return "the genuine token got \(controlStatus.map(String.init) ?? "no answer") on the same list: a refusal of the secret-signed one proves nothing"
-        }
-        return nil
-    }
-
     /// `resource`'s list answering an HS256 token signed with BETTER_AUTH_SECRET: accepted means
     /// a custom JWT scheme; a refusal must be 401 or 403. Nil when it was refused so.
     public static func secretSigned(status: Int, resource: String) -> Breach? {

@@ -156,7 +156,7 @@ extension JWTSignatures {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
         var out = ["GET \(c.target.authBaseURL)/jwks once; every user's API token verified against it"]
         if let user = c.users.first, let resource = c.target.resources[p.resource], let r = c.route(resource, .list, user: user) {
-            out.append("\(user): \(r) with the genuine token (the control), then with an HS256 token signed with BETTER_AUTH_SECRET → 401/403")
+            out.append("\(user): \(r) with an HS256 token signed with BETTER_AUTH_SECRET → 401/403")
         }
         return out
     }

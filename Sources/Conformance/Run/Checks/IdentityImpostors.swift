@@ -35,6 +35,11 @@ struct IdentityImpostors: BuiltInCheck {
         return cases
     }
 
+    /// An app without login has no sign-in to impersonate anyone through.
+    func unmet(_ parameters: Parameters, _ target: Target) -> String? {
+        target.identity.hasLogin ? nil : "the target says the app has no login (\"identity\": \"none\"): there is no sign-in to impersonate a user through"
+    }
+
     /// The local part upper-cased. The domain stays as it was, so an account the app wrongly
     /// creates under the variant is still on the run's domain and clean-up finds it.
     static func caseVariant(_ email: String) -> String {
