@@ -208,26 +208,44 @@ import Testing
         }
         #expect(TokenLifetimeOracle.expired(status: 200, controlStatus: 200, resource: "tasks")
             == .breach(.expiredTokenAccepted, "tasks.list answered 200 to a validly signed token that expired an hour ago; expired tokens must be refused (401)"))
-        // Today anything but 401/403 counts as accepted, a 5xx included.
-        for status in [404, 500, 0] {
-            guard case .breach(.expiredTokenAccepted, _) = TokenLifetimeOracle.expired(status: status, controlStatus: 200, resource: "tasks") else {
-                Issue.record("\(status) is not a refusal"); return
+        // Only a success accepts it; a 404 or a 5xx while the genuine token got 200 is no pass either.
+        for status in [404, 500, 302] {
+            guard case .breach(.denialStatus, let m) = TokenLifetimeOracle.expired(status: status, controlStatus: 200, resource: "tasks") else {
+                Issue.record("\(status) is neither an acceptance nor a refusal"); return
             }
+            #expect(m.contains("while the genuine token got 200"))
         }
     }
 
     // MARK: impostors
 
     @Test func aWrongPasswordMustYieldNoCredential() {
-        #expect(ImpostorOracle.wrongPassword(status: 401, credentialIssued: true, victim: "bob") == .kept(title: "refused", note: "answered 401"))
-        #expect(ImpostorOracle.wrongPassword(status: 200, credentialIssued: false, victim: "bob")
-            == .kept(title: "no credential", note: "answered 200 but issued no token or session"))
-        #expect(ImpostorOracle.wrongPassword(status: 200, credentialIssued: true, victim: "bob")
+        let kept = "bob's own password got a session on the same route"
+        #expect(ImpostorOracle.wrongPassword(status: 401, credentialIssued: true, control: nil, victim: "bob") == .kept(title: "refused", note: "answered 401; " + kept))
+        #expect(ImpostorOracle.wrongPassword(status: 200, credentialIssued: false, control: nil, victim: "bob")
+            == .kept(title: "no credential", note: "answered 200 but issued no token or session; bob's own password got one on the same route"))
+        #expect(ImpostorOracle.wrongPassword(status: 200, credentialIssued: true, control: nil, victim: "bob")
             == .breach(.impostorSignIn, "signing in as bob with a wrong password answered 200 with a token or session"))
-        #expect(ImpostorOracle.wrongPassword(status: 299, credentialIssued: true, victim: "bob") == .breach(.impostorSignIn,
-                "signing in as bob with a wrong password answered 299 with a token or session"))
-        // Today only a 2xx can hand out a credential: a redirect counts as refused.
-        #expect(ImpostorOracle.wrongPassword(status: 302, credentialIssued: true, victim: "bob") == .kept(title: "refused", note: "answered 302"))
+        #expect(ImpostorOracle.wrongPassword(status: 299, credentialIssued: true, control: "no control", victim: "bob") == .breach(.impostorSignIn,
+                "signing in as bob with a wrong password answered 299 with a token or session"), "an acceptance needs no control")
+        // Only a 2xx can hand out a credential: a redirect counts as refused.
+        #expect(ImpostorOracle.wrongPassword(status: 302, credentialIssued: true, control: nil, victim: "bob") == .kept(title: "refused", note: "answered 302; " + kept))
+    }
+
+    @Test func aRefusedWrongPasswordNeedsTheControl() {
+        let control = ImpostorOracle.signInControl(status: 401, credentialIssued: false, victim: "bob")
+        #expect(control?.contains("bob's own sign-in on the same route answered 401") == true)
+        #expect(ImpostorOracle.signInControl(status: 200, credentialIssued: false, victim: "bob")?.contains("no token or session") == true)
+        #expect(ImpostorOracle.signInControl(status: 200, credentialIssued: true, victim: "bob") == nil)
+        #expect(ImpostorOracle.wrongPassword(status: 401, credentialIssued: false, control: control, victim: "bob") == .notJudged(control ?? ""))
+        for status in [404, 405, 429] {
+            guard case .notJudged = ImpostorOracle.wrongPassword(status: status, credentialIssued: false, control: nil, victim: "bob") else {
+                Issue.record("\(status) proves nothing"); continue
+            }
+        }
+        guard case .error = ImpostorOracle.wrongPassword(status: 503, credentialIssued: false, control: nil, victim: "bob") else {
+            Issue.record("a 5xx is the provider failing"); return
+        }
     }
 
     @Test func aSecondSignUpMustNotAnswerWithTheVictimsID() {
@@ -248,7 +266,7 @@ import Testing
     @Test func theImpostorsPasswordMustNotOpenTheVictimsAccount() {
         let breach = ImpostorOracle.Verdict.breach(.impostorSignUp, "after the second sign-up, bob's email signs in with the impostor's password")
         func judge(_ status: Int?, _ credential: Bool, _ user: String?) -> ImpostorOracle.Verdict {
-            ImpostorOracle.impostorPassword(status: status, credentialIssued: credential, userID: user, signUpStatus: 200, victimID: "bob-id", victim: "bob")
+            ImpostorOracle.impostorPassword(status: status, credentialIssued: credential, userID: user, signUpStatus: 200, control: nil, victimID: "bob-id", victim: "bob")
         }
         #expect(judge(200, true, "bob-id") == breach)
         #expect(judge(200, true, nil) == breach, "an unnamed user behind the victim's email is the victim")
@@ -257,7 +275,7 @@ import Testing
         #expect(judge(401, true, "bob-id") != breach)
         #expect(judge(nil, true, "bob-id") != breach)
         #expect(judge(401, false, nil) == .kept(title: "not bob",
-                                                note: "answered 200, but the account it describes is not bob's and its password does not open bob's account"))
+                                                note: "answered 200, but the account it describes is not bob's and its password does not open bob's account; bob's own password still does"))
     }
 
     // MARK: layout

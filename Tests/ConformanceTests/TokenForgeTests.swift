@@ -169,7 +169,7 @@ struct TokenForgeTests {
         #expect(reason?.contains("BETTER_AUTH_SECRET") == true)
     }
 
-    @Test("algorithm confusion keys HMAC with the JWK text byte for byte as published, and with raw x")
+    @Test("algorithm confusion keys HMAC with the JWK text as published, the raw key, its DER and its PEM with and without the final newline")
     func algorithmConfusion() throws {
         let f = try ForgeFixture()
         let p = f.probes()
@@ -183,10 +183,36 @@ struct TokenForgeTests {
         #expect(compact != published)
         #expect(!JWSSignature.verifyHS256(signingInput: viaJSON.signingInput, signature: viaJSON.signature, secret: Array(compact.utf8)))
 
-        let viaX = try JWT(compact: ForgeFixture.token(p["HS256 keyed with the JWKS key (raw x)"]))
+        let viaX = try JWT(compact: ForgeFixture.token(p["HS256 keyed with the JWKS key (raw key bytes)"]))
         let x = try #require(Base64URL.decode(f.server.publicJWK.x ?? ""))
         #expect(x.count == 32)
         #expect(JWSSignature.verifyHS256(signingInput: viaX.signingInput, signature: viaX.signature, secret: x))
+
+        // SubjectPublicKeyInfo for Ed25519 is a fixed 12-byte prefix and the key (RFC 8410 §4).
+        let der = try #require(Hex.decode("302a300506032b6570032100")) + x
+        let b64 = Data(der).base64EncodedString()
+        let pem = "-----BEGIN PUBLIC KEY-----\n\(b64)\n-----END PUBLIC KEY-----\n"
+        let keys: [(String, [UInt8])] = [("DER", der), ("PEM", Array(pem.utf8)), ("PEM without final newline", Array(pem.dropLast().utf8))]
+        for (encoding, key) in keys {
+            let jwt = try JWT(compact: ForgeFixture.token(p["HS256 keyed with the JWKS key (\(encoding))"]))
+            #expect(jwt.algorithm == "HS256" && jwt.claims == f.genuine.claims, "\(encoding)")
+            #expect(JWSSignature.verifyHS256(signingInput: jwt.signingInput, signature: jwt.signature, secret: key), "\(encoding)")
+        }
+        // Five encodings, five different keys: each probe tests one way a verifier may hold it.
+        let signatures = Set(TokenForge.KeyEncoding.allCases.map { ForgeFixture.token(p[$0.probeName]) })
+        #expect(signatures.count == TokenForge.KeyEncoding.allCases.count)
+    }
+
+    @Test("an EC key's raw form is its uncompressed point; an RSA key has none apart from DER")
+    func rawKeyForms() throws {
+        let ec = JWK(kty: "EC", crv: "P-256", x: Base64URL.encode([UInt8](repeating: 1, count: 32)), y: Base64URL.encode([UInt8](repeating: 2, count: 32)))
+        #expect(try TokenForge.keyBytes(ec, .raw, algorithm: "ES256", publishedJSON: nil).get() == [0x04] + [UInt8](repeating: 1, count: 32) + [UInt8](repeating: 2, count: 32))
+        let rsa = JWK(kty: "RSA", n: Base64URL.encode([UInt8](repeating: 0xC1, count: 256)), e: "AQAB")
+        guard case .failure(let why) = TokenForge.keyBytes(rsa, .raw, algorithm: "RS256", publishedJSON: nil) else {
+            Issue.record("RSA has no raw form"); return
+        }
+        #expect(why.description.contains("DER"))
+        #expect(try TokenForge.keyBytes(rsa, .der, algorithm: "RS256", publishedJSON: nil).get().count > 256)
     }
 
     @Test("the published JWK is found by kid among several, braces inside strings notwithstanding")
@@ -295,7 +321,11 @@ struct TokenForgeTests {
         let expired = try JWT(compact: ForgeFixture.token(p["expired"]))
         #expect(JWSSignature.verifyHS256(signingInput: expired.signingInput, signature: expired.signature, secret: Array(secret.utf8)))
         #expect((expired.expiresAt ?? .infinity) < 1_750_000_000)
-        #expect(ForgeFixture.reason(p["HS256 keyed with the JWKS key (raw x)"]) != nil)
+        #expect(ForgeFixture.reason(p["HS256 keyed with the JWKS key (raw key bytes)"]) != nil)
+        // Its tokens carry neither iss nor aud: a wrong one is added, and said to be.
+        #expect(p["wrong iss"]?.claimNotIssued == "iss")
+        #expect(p["wrong aud"]?.claimNotIssued == "aud")
+        #expect(p["expired"]?.claimNotIssued == nil)
         #expect(GenuineSigner.choose(for: genuine, recovered: nil, secret: nil).failureReason == TokenForge.noKeyReason)
     }
 }
@@ -451,7 +481,7 @@ extension TokenForgeTests {
             scope.users[name] = Identity(logicalName: name, id: id, email: "\(name)-x@rtest.conformance.test", name: name,
                                          password: "Cf-genuine-password-\(name)", signUp: ScriptedIdentities.exchange((200, "{}")))
         }
-        let cases = await IdentityImpostors().run(CheckInput(context: context, scope: scope), NoParameters())
+        let cases = await IdentityImpostors().run(CheckInput(context: context, scope: scope), .init(resource: "tasks", dataCriterion: nil))
         return Dictionary(cases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -463,13 +493,42 @@ extension TokenForgeTests {
     @Test("an auth server like Better Auth: every impostor attempt passes")
     func impostorsRefused() async throws {
         let cases = try await Self.runImpostors(ScriptedIdentities(
-            signInAnswer: { _, _ in (401, #"{"code":"INVALID_EMAIL_OR_PASSWORD"}"#) },
+            signInAnswer: { _, password in Self.genuineOnly(password) },
             signUpAnswer: { _, _ in (422, #"{"code":"USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"}"#) }))
         #expect(cases.count == 3)
         #expect(cases.values.allSatisfy { $0.outcome.kind == .passed })
         // B (the second user) is the one impersonated; the case variant keeps the domain.
         #expect(cases["sign-in as bob with a wrong password"] != nil)
         #expect(IdentityImpostors.caseVariant("bob-x@rtest.conformance.test") == "BOB-X@rtest.conformance.test")
+    }
+
+    /// Sign-in as the real provider answers it: a session for the genuine password, 401 otherwise.
+    static func genuineOnly(_ password: String) -> (Int, String) {
+        password.hasPrefix("Cf-genuine-password-")
+            ? (200, #"{"token":"sessiontoken-genuine-1234567","user":{"id":"\#(bob)"}}"#)
+            : (401, #"{"code":"INVALID_EMAIL_OR_PASSWORD"}"#)
+    }
+
+    @Test("every refusal is not judged when the victim's own password does not open the account either")
+    func refusalsWithoutAControl() async throws {
+        let cases = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, _ in (401, "{}") },
+            signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"syntheticid00000000000000000000"}}"#) }))
+        #expect(cases["sign-in as bob with a wrong password"]?.outcome.kind == .notJudged)
+        #expect(cases["sign-up again with bob's email"]?.outcome.kind == .notJudged)
+        #expect(cases.values.allSatisfy { $0.outcome.kind != .passed }, "\(cases.mapValues(\.outcome.kind))")
+    }
+
+    @Test("a sign-in route that does not exist or crashes proves nothing")
+    func missingOrCrashingSignIn() async throws {
+        let missing = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, password in password.hasPrefix("Wrong-") ? (404, #"{"detail":"Not Found"}"#) : Self.genuineOnly(password) },
+            signUpAnswer: { _, _ in (422, "{}") }))
+        #expect(missing["sign-in as bob with a wrong password"]?.outcome.kind == .notJudged)
+        let crashing = try await Self.runImpostors(ScriptedIdentities(
+            signInAnswer: { _, password in password.hasPrefix("Wrong-") ? (500, "Internal Server Error") : Self.genuineOnly(password) },
+            signUpAnswer: { _, _ in (422, "{}") }))
+        #expect(crashing["sign-in as bob with a wrong password"]?.outcome.kind == .error)
     }
 
     @Test("a token for a wrong password fails as ImpostorSignIn")
@@ -483,7 +542,8 @@ extension TokenForgeTests {
     @Test("a 200 without any token on a wrong password is not a finding")
     func okWithoutToken() async throws {
         let cases = try await Self.runImpostors(ScriptedIdentities(
-            signInAnswer: { _, _ in (200, #"{"error":"invalid credentials"}"#) }, signUpAnswer: { _, _ in (422, "{}") }))
+            signInAnswer: { _, password in password.hasPrefix("Wrong-") ? (200, #"{"error":"invalid credentials"}"#) : Self.genuineOnly(password) },
+            signUpAnswer: { _, _ in (422, "{}") }))
         #expect(cases["sign-in as bob with a wrong password"]?.outcome.kind == .passed)
     }
 
@@ -499,7 +559,7 @@ extension TokenForgeTests {
     @Test("a synthetic user (Better Auth 1.5+ with verification) passes; an overwritten password fails")
     func syntheticUserVersusOverwrite() async throws {
         let synthetic = ScriptedIdentities(
-            signInAnswer: { _, _ in (401, "{}") },
+            signInAnswer: { _, password in Self.genuineOnly(password) },
             signUpAnswer: { _, _ in (200, #"{"token":null,"user":{"id":"syntheticid00000000000000000000"}}"#) })
         let ok = try await Self.runImpostors(synthetic)
         #expect(ok["sign-up again with bob's email"]?.outcome.kind == .passed)

@@ -48,6 +48,10 @@ public struct TokenForge: Sendable {
         /// What was changed, for a judge reading the evidence; never the token itself.
         public var summary: String
         public var payload: Payload
+        /// Set when the probe changes a claim the app's own tokens do not carry (a wrong `iss`
+        /// for an app that issues none): accepting it breaks no rule the app set, so an
+        /// acceptance is a note, not a failure. Says which claim.
+        public var claimNotIssued: String?
 
         /// The bearer token the probe carries, for the redactor. Header probes carry nothing
         /// secret, and registering "Bearer" would mask that word in every report.
@@ -152,8 +156,24 @@ public struct TokenForge: Sendable {
 
     /// The forged probes' names, also listed when they cannot be built so the report stays complete.
     static let forgedNames = ["alg none", "stripped signature", "altered payload", "unknown signing key",
-                              "HS256 with BETTER_AUTH_SECRET", "HS256 keyed with the JWKS key (JWK JSON)",
-                              "HS256 keyed with the JWKS key (raw x)", "wrong iss", "wrong aud", "expired"]
+                              "HS256 with BETTER_AUTH_SECRET"] + KeyEncoding.allCases.map(\.probeName) + ["wrong iss", "wrong aud", "expired"]
+
+    /// The forms a verifier may hold the JWKS public key in when it feeds it to HMAC: whichever
+    /// the code loaded is the one an algorithm-confusion token must be keyed with.
+    public enum KeyEncoding: String, Sendable, CaseIterable {
+        /// SubjectPublicKeyInfo PEM as OpenSSL and Python write it, ending in a newline.
+        case pem = "PEM"
+        /// The same without the final newline (read from an environment variable, stripped).
+        case pemWithoutNewline = "PEM without final newline"
+        /// SubjectPublicKeyInfo DER.
+        case der = "DER"
+        /// The key itself: Ed25519's 32 bytes, an EC point uncompressed (04 ‖ x ‖ y).
+        case raw = "raw key bytes"
+        /// The JWKS entry's JSON text exactly as published.
+        case jwkJSON = "JWK JSON"
+
+        public var probeName: String { "HS256 keyed with the JWKS key (\(rawValue))" }
+    }
 
     func algNone(_ g: JWT) -> Probe {
         let header = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
@@ -213,34 +233,62 @@ public struct TokenForge: Sendable {
     }
 
     /// Algorithm confusion: a verifier that takes `alg` from the token and feeds the JWKS key to
-    /// HMAC would accept these. The key is tried as the JWK JSON exactly as published and as the
-    /// raw public key bytes, the two forms such code is likely to hold.
+    /// HMAC would accept these. The key is tried in every form such code is likely to hold it
+    /// (`KeyEncoding`); a form this key has none of is skipped with the reason.
     func algorithmConfusion(_ g: JWT) -> [Probe] {
-        let jsonName = "HS256 keyed with the JWKS key (JWK JSON)", rawName = "HS256 keyed with the JWKS key (raw x)"
-        guard let jwks = material.jwks else {
-            let why = "no JWKS was fetched from the auth server"
-            return [Probe(name: jsonName, kind: .forgedToken, summary: "", payload: .unavailable(why)),
-                    Probe(name: rawName, kind: .forgedToken, summary: "", payload: .unavailable(why))]
+        func unavailable(_ why: String) -> [Probe] {
+            KeyEncoding.allCases.map { Probe(name: $0.probeName, kind: .forgedToken, summary: "", payload: .unavailable(why)) }
         }
+        guard let jwks = material.jwks else { return unavailable("no JWKS was fetched from the auth server") }
         guard let key = jwks.key(id: g.keyID) else {
-            let why = "the JWKS has no key \(g.keyID.map { "with kid \($0)" } ?? "the token could name")"
-            return [Probe(name: jsonName, kind: .forgedToken, summary: "", payload: .unavailable(why)),
-                    Probe(name: rawName, kind: .forgedToken, summary: "", payload: .unavailable(why))]
+            return unavailable("the JWKS has no key \(g.keyID.map { "with kid \($0)" } ?? "the token could name")")
         }
         let json = material.publishedJWKS.flatMap { Self.publishedKeyJSON(in: $0, kid: key.kid) }
             ?? Self.reserializedKeyJSON(jwks, kid: key.kid)
-        var out: [Probe] = []
-        if let json {
-            out.append(hs256(g, name: jsonName, key: Array(json.utf8), summary: "genuine claims, HS256 keyed with the published JWK's JSON text"))
-        } else {
-            out.append(Probe(name: jsonName, kind: .forgedToken, summary: "", payload: .unavailable("the JWKS entry could not be found in the published text")))
+        return KeyEncoding.allCases.map { encoding in
+            switch Self.keyBytes(key, encoding, algorithm: g.algorithm, publishedJSON: json) {
+            case .success(let bytes):
+                return hs256(g, name: encoding.probeName, key: bytes, summary: "genuine claims, HS256 keyed with the JWKS key as \(encoding.rawValue) (\(bytes.count) bytes)")
+            case .failure(let why):
+                return Probe(name: encoding.probeName, kind: .forgedToken, summary: "", payload: .unavailable(why.description))
+            }
         }
-        if let x = key.x, let raw = Base64URL.decode(x) {
-            out.append(hs256(g, name: rawName, key: raw, summary: "genuine claims, HS256 keyed with the JWKS key's raw x bytes"))
-        } else {
-            out.append(Probe(name: rawName, kind: .forgedToken, summary: "", payload: .unavailable("the JWKS key has no x member (kty \(key.kty))")))
+    }
+
+    /// The bytes of `key` in `encoding`. `algorithm` is the genuine token's (it says how the JWK
+    /// is read); `publishedJSON` the JWKS entry's text.
+    static func keyBytes(_ key: JWK, _ encoding: KeyEncoding, algorithm: String?, publishedJSON: String?) -> Result<[UInt8], ForgeError> {
+        guard let alg = JWSAlgorithm(rawValue: algorithm ?? key.alg ?? "") ?? key.alg.flatMap(JWSAlgorithm.init(rawValue:)) else {
+            return .failure(ForgeError("the token's algorithm \(algorithm ?? "(none)") is not one the harness reads keys for"))
         }
-        return out
+        do {
+            switch encoding {
+            case .pem: return .success(Array(try SubjectPublicKeyInfo.pem(for: key, algorithm: alg).utf8))
+            case .pemWithoutNewline:
+                var pem = try SubjectPublicKeyInfo.pem(for: key, algorithm: alg)
+                while pem.hasSuffix("\n") { pem.removeLast() }
+                return .success(Array(pem.utf8))
+            case .der: return .success(try SubjectPublicKeyInfo.der(for: key, algorithm: alg))
+            case .raw:
+                switch key.kty {
+                case "OKP":
+                    guard let x = key.x.flatMap(Base64URL.decode) else { return .failure(ForgeError("the JWKS key has no x member")) }
+                    return .success(x)
+                case "EC":
+                    guard let x = key.x.flatMap(Base64URL.decode), let y = key.y.flatMap(Base64URL.decode) else {
+                        return .failure(ForgeError("the EC key lacks x or y"))
+                    }
+                    return .success([0x04] + x + y)
+                default:
+                    return .failure(ForgeError("a \(key.kty) key has no raw form apart from its DER (probed as DER)"))
+                }
+            case .jwkJSON:
+                guard let publishedJSON else { return .failure(ForgeError("the JWKS entry could not be found in the published text")) }
+                return .success(Array(publishedJSON.utf8))
+            }
+        } catch {
+            return .failure(ForgeError("the key cannot be written as \(encoding.rawValue): \(error)"))
+        }
     }
 
     /// HS256 over the genuine claims, keeping the genuine header's other members (a `kid` makes a
@@ -252,18 +300,21 @@ public struct TokenForge: Sendable {
         return Probe(name: name, kind: .forgedToken, summary: summary, payload: .send(.bearer(token)))
     }
 
-    func wrongIssuer(_ g: JWT) -> Probe {
-        var claims = g.claims
-        claims["iss"] = .string(Self.impostorOrigin)
-        return validlySigned(g, claims: claims, name: "wrong iss", what: "tokens with a wrong iss",
-                             summary: "genuine claims with iss \(Self.impostorOrigin), validly signed")
-    }
+    func wrongIssuer(_ g: JWT) -> Probe { wrongClaim(g, "iss", name: "wrong iss") }
 
-    func wrongAudience(_ g: JWT) -> Probe {
+    func wrongAudience(_ g: JWT) -> Probe { wrongClaim(g, "aud", name: "wrong aud") }
+
+    /// The genuine claims with `claim` pointing elsewhere, validly signed. When the app's own
+    /// tokens do not carry the claim, the probe adds it, and says so: the app never promised to
+    /// check a claim it does not issue.
+    func wrongClaim(_ g: JWT, _ claim: String, name: String) -> Probe {
         var claims = g.claims
-        claims["aud"] = .string(Self.impostorOrigin)
-        return validlySigned(g, claims: claims, name: "wrong aud", what: "tokens with a wrong aud",
-                             summary: "genuine claims with aud \(Self.impostorOrigin), validly signed")
+        let issued = claims[claim] != nil
+        claims[claim] = .string(Self.impostorOrigin)
+        var probe = validlySigned(g, claims: claims, name: name, what: "tokens with a wrong \(claim)",
+                                  summary: "genuine claims with \(claim) \(Self.impostorOrigin)\(issued ? "" : " (added: the genuine token has no \(claim))"), validly signed")
+        if !issued { probe.claimNotIssued = claim }
+        return probe
     }
 
     /// Issued two hours ago, expired one hour ago: far beyond any clock-skew leeway.

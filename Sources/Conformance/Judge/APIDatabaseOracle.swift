@@ -27,10 +27,13 @@ public enum APIDatabaseOracle {
         return .compare(object)
     }
 
-    /// The API's object against the stored row (nil: no row), field by field.
-    public static func row(api: JSONObject, row: JSONObject?, id: String, idColumn: String, table: String) -> Finding? {
+    /// The API's object against the stored row (nil: no row), field by field. A value stored in
+    /// another lossless representation (an enum by name, an id as text, an instant in another
+    /// notation) is equal — `FieldComparison.equivalences` says how, for the evidence — except in
+    /// the `exact` fields (the text the harness wrote: a changed case there is a changed value).
+    public static func row(api: JSONObject, row: JSONObject?, id: String, idColumn: String, table: String, exact: Set<String> = []) -> Finding? {
         guard let row else { return Finding(oracle: .lostWrite, message: "no row with \(idColumn) = \(id) in \(table)") }
-        let diffs = FieldComparison.differences(api: api, row: row)
+        let diffs = FieldComparison.differences(api: api, row: row, exact: exact)
         return diffs.isEmpty ? nil : Finding(oracle: .databaseMismatch, message: diffs.joined(separator: "; "))
     }
 

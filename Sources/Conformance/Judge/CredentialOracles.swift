@@ -35,3 +35,33 @@ public enum RefusalOracle {
         return out
     }
 }
+
+/// A broken or forged credential's answer, judged against the same call made with the genuine
+/// token just before (the control). An acceptance is a breach whatever the control said; a
+/// refusal proves the rule only when the genuine token was accepted on that call — otherwise
+/// the route, the object or the body may be why it was refused.
+public enum ForgedCredentialOracle {
+    public enum Verdict: Sendable, Equatable {
+        /// Refused with one of the denial statuses while the genuine token was accepted.
+        case refused
+        case notJudged(String)
+        case breach([Oracle])
+    }
+
+    /// `controlStatus` is the genuine call's status (nil: it got no answer); `claimNotIssued`
+    /// names a claim the probe changed that the app's own tokens do not carry.
+    public static func judge(status: Int, controlStatus: Int?, deny: Set<Int>, probeOracle: Oracle, rowChanged: Bool,
+                             claimNotIssued: String? = nil) -> Verdict {
+        let accepted = (200..<300).contains(status)
+        if accepted, let claim = claimNotIssued {
+            return .notJudged("accepted (\(status)), but the app's own tokens carry no \(claim): a token whose \(claim) points elsewhere breaks no rule they set")
+        }
+        if accepted { return .breach([probeOracle]) }
+        // A refused write whose row changed anyway is proven by the rows alone.
+        if rowChanged { return .breach(deny.contains(status) ? [.silentWrite] : [.denialStatus, .silentWrite]) }
+        guard let controlStatus, (200..<300).contains(controlStatus) else {
+            return .notJudged("the genuine token got \(controlStatus.map(String.init) ?? "no answer") on the same call: a refusal of this one proves nothing")
+        }
+        return deny.contains(status) ? .refused : .breach([.denialStatus])
+    }
+}

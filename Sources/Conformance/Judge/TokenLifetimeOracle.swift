@@ -55,13 +55,22 @@ public enum TokenLifetimeOracle {
     }
 
     /// The answer of `resource`'s list to a validly signed token that expired an hour ago, once
-    /// the genuine token was accepted with `controlStatus`: anything but a refusal accepts it.
+    /// the genuine token was accepted with `controlStatus` on the same call. Only a success is an
+    /// acceptance. A 401/403 refuses it. Any other answer did not serve the expired token either,
+    /// but is not the refusal SC-003 asks for: a 404 while the genuine token gets 200 on the very
+    /// same list hides the expiry behind "not found", and a 5xx is the server failing on it —
+    /// neither is a pass, both are `DenialStatus`.
     public static func expired(status: Int, controlStatus: Int, resource: String) -> Verdict {
-        guard refusals.contains(status) else {
+        if (200..<300).contains(status) {
             return .breach(.expiredTokenAccepted,
                            "\(resource).list answered \(status) to a validly signed token that expired an hour ago; expired tokens must be refused (401)")
         }
-        return .kept("refused with \(status); the genuine token was accepted with \(controlStatus)")
+        if refusals.contains(status) {
+            return .kept("refused with \(status); the genuine token was accepted with \(controlStatus)")
+        }
+        let what = status >= 500 ? "a server error" : "not the refusal an expired token gets"
+        return .breach(.denialStatus,
+                       "\(resource).list answered \(status) to a validly signed token that expired an hour ago, while the genuine token got \(controlStatus) on the same call: \(what); expired tokens must be refused with 401")
     }
 
     // MARK: wording

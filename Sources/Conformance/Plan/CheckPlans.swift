@@ -60,7 +60,7 @@ extension CredentialAttacks {
         let deny = p.denyWith.map(String.init).joined(separator: "/")
         return Self.operations.compactMap { op in
             c.route(resource, op, user: owner, object: op.isPerObject ? "\(owner)'s \(resource.name)" : nil)
-                .map { "\($0) with each of: \(probes.joined(separator: ", ")) → \(deny)" }
+                .map { "\($0) with the genuine token (the control), then with each of: \(probes.joined(separator: ", ")) → \(deny)" }
         } + ["database: every row a refused forged write aimed at, before and after"]
     }
 }
@@ -142,8 +142,13 @@ extension TokenLifetime {
 extension IdentityImpostors {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
         guard let victim = c.users.dropFirst().first ?? c.users.first else { return ["skipped: no user"] }
-        return ["sign in as \(victim) with a wrong password → no session, no token",
-                "sign up again with \(victim)'s email, then with it in upper case → not \(victim)'s id, no session acting as \(victim), \(victim)'s password unchanged"]
+        var out = ["sign in as \(victim) with \(victim)'s own password (the control), then with a wrong password → no session, no token"]
+        if let resource = c.target.resources[p.resource] {
+            let ops = [Operation.get, .list, .update].compactMap { c.route(resource, $0, user: victim, object: $0.isPerObject ? "\(victim)'s \(resource.name)" : nil) }
+            out.append("if the wrong password gets in: \(ops.joined(separator: ", ")) as the impostor → no \(victim) marker, the row unchanged")
+        }
+        out.append("sign up again with \(victim)'s email, then with it in upper case → not \(victim)'s id, no session acting as \(victim), \(victim)'s password unchanged")
+        return out
     }
 }
 

@@ -96,7 +96,9 @@ public struct ScenarioRunner: Sendable {
                 progress(c)
             }
             for var c in result.cases {
-                c.criterion = scenario.criterion
+                // A check may report a case under another criterion (the identity check's
+                // impostor reading the victim's data is SC-004's business, not only SC-003's).
+                if c.criterion.isEmpty { c.criterion = scenario.criterion }
                 c.source = source
                 cases.append(c)
                 progress(c)

@@ -60,11 +60,15 @@ struct APIMatchesDatabase: BuiltInCheck {
                 let row = try await db.row(of: resource, id: id)?.objectValue
                 // The row is part of the proof whenever there is one (no row: the answer alone).
                 let rows = row.map { [Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id)", JSONWriter.pretty(.object($0)))] } ?? []
-                if let f = APIDatabaseOracle.row(api: api, row: row, id: id, idColumn: resource.idColumn, table: resource.qualifiedTable) {
-                    return kit.failed(name, ex.seconds, f.oracle, f.message, [evidence] + rows)
+                let exact = Set(resource.textFields)
+                // Equal in another representation: said, so that a judge sees what was taken as equal.
+                let equivalent = row.map { FieldComparison.equivalences(api: api, row: $0, exact: exact) } ?? []
+                let notes = equivalent.isEmpty ? [] : [Evidence(.note, "stored in another representation, equal", equivalent.joined(separator: "\n"))]
+                if let f = APIDatabaseOracle.row(api: api, row: row, id: id, idColumn: resource.idColumn, table: resource.qualifiedTable, exact: exact) {
+                    return kit.failed(name, ex.seconds, f.oracle, f.message, [evidence] + rows + notes)
                 }
                 let compared = api.keys.filter { row?[$0] != nil }
-                return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", "))] + rows)
+                return kit.passed(name, ex.seconds, [Evidence(.note, "fields compared", compared.joined(separator: ", "))] + notes + rows)
             } catch {
                 return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds,
                                   outcome: .database(error))

@@ -6,6 +6,8 @@ import Foundation
 /// genuine token, and each must be refused with the `denyWith` statuses (401 by default: these
 /// are authentication failures, not the cross-user denials a target's `denyStatuses` describe).
 /// A forged write that the API refused but the database shows anyway fails as `SilentWrite`.
+/// Each operation is first made with the genuine token (the control): a refusal passes only
+/// when that call was accepted, since otherwise the route or the object may be why.
 struct CredentialAttacks: BuiltInCheck {
     static let name = CheckName.credentials
     static let title = "broken and forged credentials"
@@ -123,6 +125,8 @@ struct ProbeTarget: Sendable {
             case .failure(let why): return probes.map { kit.skipped("\($0.name) → \(label)", why.reason) }
             }
         }
+        // The same call with the genuine token: a refusal below proves something only if this one was accepted.
+        let control = await self.control(op, object: &object)
         var cases: [CaseResult] = []
         for probe in probes {
             let name = "\(probe.name) → \(label)"
@@ -134,23 +138,20 @@ struct ProbeTarget: Sendable {
                                            id: object?.id, body: body(for: op, object: object))
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }
-            let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary)]
             let status = ex.status ?? 0
+            let controlNote = Evidence(.note, "control", "the genuine token got \(control?.status.map(String.init) ?? "no answer") on the same call")
+            let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary), controlNote]
             let o = object
             let change = op.writes ? await o?.changed(context: context, resource: resource) : nil
-            let findings = RefusalOracle.judge(status: status, deny: deny, probeOracle: probe.oracle, rowChanged: change != nil).map { oracle in
-                oracle == .silentWrite
-                    ? Finding(oracle: oracle, message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
-                              evidence: evidence + (change.map { [$0] } ?? []))
-                    : Finding(oracle: oracle, message: refusal(probe, op, status), evidence: evidence + (change.map { [$0] } ?? []))
-            }
+            let verdict = ForgedCredentialOracle.judge(status: status, controlStatus: control?.status, deny: deny, probeOracle: probe.oracle,
+                                                       rowChanged: change != nil, claimNotIssued: probe.claimNotIssued)
             if op.writes, var o {
                 if change != nil {
                     // Later probes need an object in its known state to prove anything.
                     switch await o.rebase(after: op, context: context, maker: self) {
                     case .success(let fresh): o = fresh
                     case .failure(let why):
-                        cases.append(result(name, ex, findings, evidence))
+                        cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op, control: control))
                         return cases + probesAfter(probe, in: probes).map { kit.skipped("\($0.name) → \(label)", why.reason) }
                     }
                 } else if op == .delete, (200..<300).contains(status), o.snapshot == nil {
@@ -159,16 +160,61 @@ struct ProbeTarget: Sendable {
                 }
                 object = o
             }
-            cases.append(result(name, ex, findings, evidence))
+            cases.append(result(name, ex, verdict, evidence, change: change, probe: probe, op: op, control: control))
         }
         return cases
     }
 
-    func result(_ name: String, _ ex: Exchange, _ findings: [Finding], _ evidence: [Evidence]) -> CaseResult {
-        if findings.isEmpty {
-            return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(ex.status ?? 0)")])
+    /// The operation made with the owner's genuine token, before the probes. Writes leave the
+    /// probed object as the owner made it (recorded, and read again); a delete removes a spare.
+    func control(_ op: Operation, object: inout TargetObject?) async -> Exchange? {
+        switch op {
+        case .list, .get:
+            return await context.resources.send(.init(resource: resource, operation: op, credentials: kit.credentials(owner),
+                                                      pathUserID: owner.id, id: object?.id))
+        case .create:
+            return await kit.create(resource, as: owner)?.exchange
+        case .update, .toggle:
+            guard let id = object?.id else { return nil }
+            let body = op == .update ? kit.taintedBody(resource, owner: owner) : self.body(for: .toggle, object: object)
+            let ex = await context.resources.send(.init(resource: resource, operation: op, credentials: kit.credentials(owner),
+                                                        pathUserID: owner.id, id: id, body: body))
+            if let ex, (200..<300).contains(ex.status ?? 0) {
+                context.ledger.record(op, resource: resource, id: id, sent: body, observed: context.resources.object(in: ex.json, resource), owner: owner.id)
+                if let db = context.database, let row = try? await db.row(of: resource, id: id) { object?.snapshot = row }
+            }
+            return ex
+        case .delete:
+            guard case .success(let spare) = await makeObject() else { return nil }
+            let ex = await context.resources.send(.init(resource: resource, operation: .delete, credentials: kit.credentials(owner),
+                                                        pathUserID: owner.id, id: spare.id))
+            if let ex, (200..<300).contains(ex.status ?? 0) {
+                context.ledger.record(.delete, resource: resource, id: spare.id, sent: nil, observed: nil, owner: owner.id)
+            }
+            return ex
         }
-        return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .failed(findings))
+    }
+
+    func result(_ name: String, _ ex: Exchange, _ verdict: ForgedCredentialOracle.Verdict, _ evidence: [Evidence], change: Evidence?,
+                probe: TokenForge.Probe, op: Operation, control: Exchange?) -> CaseResult {
+        let status = ex.status ?? 0
+        switch verdict {
+        case .refused:
+            // The control's note is the proof the refusal means something; the exchange is not kept for a pass.
+            return kit.passed(name, ex.seconds, [Evidence(.note, "refused", "answered \(status)")] + evidence.filter { $0.title == "control" })
+        case .notJudged(let reason):
+            // A refused control is shown in full: it is why nothing could be judged.
+            let refusedControl = control.flatMap { (200..<300).contains($0.status ?? 0) ? nil : kit.evidence("control: the same call with the genuine token", $0) }
+            return CaseResult(name: name, seconds: ex.seconds, outcome: .notJudged(reason), evidence: evidence + (refusedControl.map { [$0] } ?? []))
+        case .breach(let oracles):
+            let findings = oracles.map { oracle in
+                oracle == .silentWrite
+                    ? Finding(oracle: oracle, message: "the API refused the \(probe.name) \(op.rawValue) with \(status), yet the database row changed",
+                              evidence: evidence + (change.map { [$0] } ?? []))
+                    : Finding(oracle: oracle, message: refusal(probe, op, status), evidence: evidence + (change.map { [$0] } ?? []))
+            }
+            return CaseResult(name: name, criterion: "", file: "", seconds: ex.seconds, outcome: .failed(findings))
+        }
     }
 
     func probesAfter(_ probe: TokenForge.Probe, in probes: [TokenForge.Probe]) -> [TokenForge.Probe] {
