@@ -24,53 +24,41 @@ enum ReferenceStack {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     private static let started = Locked<Stack?>(nil)
-    private static let owned = Locked<String?>(nil)
+    private static let isolatedStack = Locked<Stack?>(nil)
+    /// Env files of the stacks this process started itself, stopped at exit.
+    private static let owned = Locked<[String]>([])
 
-    /// Stops a stack this process started itself (best effort, at exit).
+    /// Stops the stacks this process started itself (best effort, at exit).
     static func stopOwned() {
-        guard let envFile = owned.current else { return }
-        _ = try? run(["scripts/services", "down", "--env-file", envFile])
+        for envFile in owned.current { _ = try? run(["scripts/services", "down", "--env-file", envFile]) }
     }
 
+    /// The stack `scripts/test` started (REFERENCE_ENV_FILE), else one of this process's own.
     static func shared() throws -> Stack {
-        try started.withLock { current in
-            if let current { return current }
-            let envFile: String
-            if let given = ProcessInfo.processInfo.environment["REFERENCE_ENV_FILE"], FileManager.default.fileExists(atPath: given) {
-                envFile = given
-            } else {
-                envFile = NSTemporaryDirectory() + "conformance-tests-\(getpid()).env"
-                try run(["scripts/services", "up", "--env-file", envFile])
-                owned.withLock { $0 = envFile }
-                atexit { ReferenceStack.stopOwned() }
-            }
-            let stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
-            current = stack
-            return stack
-        }
+        try lazily(started, name: "tests", given: ProcessInfo.processInfo.environment["REFERENCE_ENV_FILE"])
     }
 
     /// A second stack shared by the tests whose apps leave data another test would see in the
     /// shared database (an own users table with bcrypt hashes, which SC-011's hash scan reads):
     /// started the first time it is asked for, stopped at exit.
-    static func isolated() throws -> Stack {
-        try isolatedStack.withLock { current in
+    static func isolated() throws -> Stack { try lazily(isolatedStack, name: "isolated", given: nil) }
+
+    private static func lazily(_ cell: Locked<Stack?>, name: String, given: String?) throws -> Stack {
+        try cell.withLock { current in
             if let current { return current }
-            let envFile = NSTemporaryDirectory() + "conformance-isolated-\(getpid()).env"
-            try run(["scripts/services", "up", "--env-file", envFile])
-            isolatedOwned.withLock { $0 = envFile }
-            atexit { ReferenceStack.stopIsolated() }
+            let envFile: String
+            if let given, FileManager.default.fileExists(atPath: given) {
+                envFile = given
+            } else {
+                envFile = NSTemporaryDirectory() + "conformance-\(name)-\(getpid()).env"
+                try run(["scripts/services", "up", "--env-file", envFile])
+                let first = owned.withLock { list -> Bool in list.append(envFile); return list.count == 1 }
+                if first { atexit { ReferenceStack.stopOwned() } }
+            }
             let stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
             current = stack
             return stack
         }
-    }
-    private static let isolatedStack = Locked<Stack?>(nil)
-    private static let isolatedOwned = Locked<String?>(nil)
-
-    static func stopIsolated() {
-        guard let envFile = isolatedOwned.current else { return }
-        _ = try? run(["scripts/services", "down", "--env-file", envFile])
     }
 
     /// One more API on the shared database and auth server, with faults or another shape.
