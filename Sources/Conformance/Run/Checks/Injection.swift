@@ -149,12 +149,15 @@ struct Injection: BuiltInCheck {
         var cases: [CaseResult] = []
         for op in [Operation.get, .delete] where resource.routes[op] != nil {
             // The control: the same operation on a real object (for a delete, one made for it).
-            var controlID = plainID
-            if op == .delete { controlID = await kit.create(resource, as: user)?.id ?? plainID }
-            let controlCall = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: controlID)
-            let controlEx = await context.resources.send(controlCall)
-            let control = controlEx?.transportError == nil ? controlEx?.status : nil
-            if op == .delete, let control, (200..<300).contains(control) {
+            // Without an object for it there is no control, and nothing below is judged.
+            let controlID = op == .delete ? await kit.create(resource, as: user)?.id : plainID
+            var control: Int?
+            if let controlID {
+                let controlCall = ResourceClient.Call(resource: resource, operation: op, credentials: kit.credentials(user), pathUserID: user.id, id: controlID)
+                let controlEx = await context.resources.send(controlCall)
+                control = controlEx?.transportError == nil ? controlEx?.status : nil
+            }
+            if op == .delete, let controlID, let control, (200..<300).contains(control) {
                 context.ledger.record(.delete, resource: resource, id: controlID, sent: nil, observed: nil, owner: user.id)
             }
             let idSchema = PublishedRoutes.published(resource.routes[op], in: published ?? []).flatMap { r in
