@@ -81,6 +81,9 @@ import Glibc
         // with another user's text, and every hostile q reached the query.
         let search = Self.cases(result, named: "GET /api/{user_id}/tasks/search as").filter { $0.name.contains("shows only") }
         #expect(search.count == 4 && search.allSatisfy { $0.outcome.kind == .passed }, "\(search.map { "\($0.name): \($0.outcome)" })")
+        // A route that refuses its owner too: its refusals of anonymous callers are not judged.
+        let archive = Self.cases(result, named: "PUT /api/archive/{id} with")
+        #expect(archive.count == 2 && archive.allSatisfy { $0.outcome.kind == .notJudged }, "\(archive.map { "\($0.name): \($0.outcome)" })")
         let hostile = Self.cases(result, named: "in query parameter q of GET /api/{user_id}/tasks/search")
         #expect(hostile.count == 7 && hostile.allSatisfy { $0.outcome.kind == .passed }, "\(hostile.map { "\($0.name): \($0.outcome)" })")
     }
@@ -93,6 +96,9 @@ import Glibc
         #expect(failures["SC-003"] == ["CrossUserRead"], "\(Harness.describe(result))")
         let failed = result.allCases.filter { $0.outcome.kind == .failed }.map(\.name)
         #expect(!failed.isEmpty && failed.allSatisfy { $0.hasPrefix("GET /api/{user_id}/tasks/search as") }, "\(failed)")
+        // Both the run's search term and a piece of the other user's own text find it.
+        #expect(failed.contains { $0.hasSuffix("shows only pia's data") && !$0.contains("searching") }, "\(failed)")
+        #expect(failed.contains { $0.contains("as pia searching for another user's text") }, "\(failed)")
         // Not an injection: every hostile value was bound as a parameter.
         #expect(failures["SC-010"] == nil, "\(Harness.describe(result))")
     }

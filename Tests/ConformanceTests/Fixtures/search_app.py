@@ -5,6 +5,8 @@ built one of three ways (`--mode`):
 - unfiltered: every user's tasks, the term a bound parameter (a search that ignores the owner);
 - formatted:  the owner's tasks, the SQL built by string formatting (a real SQL injection).
 
+And `PUT /api/archive/{id}`, which answers 404 to everyone, with or without a token.
+
 The bearer token's `sub` is taken as the caller without verifying its signature: the tests
 that use this app probe the search, not the token (the reference app verifies tokens).
 Run: python search_app.py --mode M --database-url URL --table T --port-file F
@@ -93,6 +95,11 @@ def create_app(mode: str, database_url: str, table: str) -> FastAPI:
                 f"SELECT {columns} FROM {table} WHERE user_id = '{user}' AND title ILIKE '%{q}%' ORDER BY id"
             )
         return [dict(r) for r in rows]
+
+    @app.put("/api/archive/{id}")
+    async def archive(id: int) -> dict:
+        # Refuses everyone the same way: a refusal here says nothing about credentials.
+        raise HTTPException(404, "Nothing archived")
 
     return app
 

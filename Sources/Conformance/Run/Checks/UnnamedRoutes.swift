@@ -172,11 +172,16 @@ private struct Scan {
         return cases
     }
 
-    /// The text of another user's object, for a search term.
+    /// A search term only another user's object holds: its marker without the leading `cf`. A
+    /// search by substring finds it, the answer then holds the whole marker — which the
+    /// request did not carry, so it counts as a leak; an answer that merely echoes the term
+    /// holds no marker at all. (The whole marker as the term would be excused as an echo.)
     func foreignText(for u: Identity) -> String? {
         guard let resource, let o = users.first(where: { $0.id != u.id }), let id = objectOf[o.id],
-              let entry = context.ledger.entry(resource: resource.name, id: id) else { return nil }
-        return resource.textFields.lazy.compactMap { entry.fields[$0]?.stringValue }.first
+              let entry = context.ledger.entry(resource: resource.name, id: id),
+              let marker = resource.textFields.lazy.compactMap({ entry.fields[$0]?.stringValue }).first,
+              marker.hasPrefix("cf") else { return nil }
+        return String(marker.dropFirst(2))
     }
 
     /// The user's own call, scanned for other users' markers; its status for the control.
