@@ -28,10 +28,11 @@ struct Injection: BuiltInCheck {
 
         // A plain create first: if even that fails, every "refused" hostile create below would
         // pass for the wrong reason.
-        guard let plainID = await kit.create(resource, as: user)?.id else {
-            let f = InjectionOracle.plainCreate(id: nil)
-            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, f?.oracle ?? .setupFailed, f?.message ?? "", [])]
+        let created = await kit.create(resource, as: user)?.id
+        if let f = InjectionOracle.plainCreate(id: created) {
+            return [kit.failed("a plain \(resource.name).create works before hostile ones", 0, f.oracle, f.message, [])]
         }
+        guard let plainID = created else { return [] }   // plainCreate has failed the check already
         // Another user's object, so that a query a hostile value opens up has something to leak.
         if let bystander = input.identities.dropFirst().first { _ = await kit.create(resource, as: bystander) }
         let published = await publishedRoutes(context)
