@@ -223,7 +223,9 @@ private struct Scan {
         var anon = target
         if aimed, fits { anon.object = await fresh(of: owner) }
         cases += await anonymous(route, isPublic: isPublic, anon, control: control, fresh: aimed && fits)
-        if let other, !isPublic, !aimed || fits {
+        // Across users only where the path names the owner or their object: without path
+        // parameters the other user's call is simply theirs.
+        if let other, !route.parameters.isEmpty, !isPublic, !aimed || fits {
             var v = target
             if aimed { v.object = await fresh(of: owner) }
             if !aimed || v.object != nil { cases.append(await across(route, other: other, v, control: control)) }
