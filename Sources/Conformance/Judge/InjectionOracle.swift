@@ -64,4 +64,72 @@ public enum InjectionOracle {
         return Finding(oracle: .injectionError,
                        message: "\(user) has \(ids.count) row(s), expected \(expected.count) (missing: \(expected.subtracting(ids).count), unexpected: \(ids.subtracting(expected).count))")
     }
+
+    // MARK: every published parameter, against its legitimate counterpart
+
+    /// Where a hostile value went: an object id (any refusal is right, a success is not), or a
+    /// value the route takes as data (a search term, a text field, the user id in the path).
+    public enum Position: Sendable, Equatable { case id, text }
+
+    public enum Verdict: Sendable {
+        case passed(note: String?)
+        case failed(Finding)
+        case notJudged(String)
+    }
+
+    /// A hostile value sent as the route's own user, judged against the same call with a
+    /// harmless value (`control`, its status; nil when it could not be sent). `leaks`: other
+    /// users' markers in the answer that the request did not carry. `constraint`: the rule of the
+    /// route's published schema the hostile value breaks (`maxLength 200`, `integer`), nil when
+    /// the schema lets it through or there is no schema.
+    ///
+    /// A 400/413/422 proves safety only when the schema explains it: a free-text value refused
+    /// as invalid while the harmless one was served never reached the query, so it shows
+    /// nothing about how the query is built (a filter in front of string-formatted SQL) — not
+    /// judged, never passed. Nor is anything judged when the harmless call itself failed.
+    public static func probe(status: Int, control: Int?, leaks: Int, position: Position, constraint: String?) -> Verdict {
+        if leaks > 0 {
+            return .failed(Finding(oracle: .crossUserRead, message: "a hostile value returned \(leaks) marker(s) of other users"))
+        }
+        guard let control, (200..<300).contains(control) else {
+            return .notJudged("the same call with a harmless value answered \(control.map(String.init) ?? "nothing"): the hostile one cannot be told apart from a call that never works")
+        }
+        if status >= 500 { return .failed(Finding(oracle: .injectionError, message: "answered \(status) to a hostile value (\(control) to a harmless one)")) }
+        if (200..<300).contains(status) {
+            if position == .id { return .failed(Finding(oracle: .injectionError, message: "a hostile id was accepted with \(status)")) }
+            return .passed(note: nil)
+        }
+        if validationRefusals.contains(status) {
+            if let constraint { return .passed(note: "refused with \(status) as its published schema demands (\(constraint))") }
+            if position == .id { return .passed(note: "refused with \(status): not an id") }
+            return .notJudged("refused with \(status) a value its published schema accepts as free text, while the harmless value was served: the hostile one never reached the query, so how the query is built is not shown")
+        }
+        return .passed(note: "refused with \(status)")
+    }
+
+    /// What the route's published schema says of a hostile value in this place; nil when the
+    /// value fits it (free text of any length), so a refusal would be unexplained.
+    public static func constraint(broken schema: JSONValue?, by value: String) -> String? {
+        guard let schema else { return nil }
+        if let e = schema["enum"]?.arrayValue, !e.contains(.string(value)) { return "one of \(e.count) values" }
+        switch schema["type"]?.stringValue {
+        case "integer"?, "number"?, "boolean"?:
+            return schema["type"]?.stringValue
+        default: break
+        }
+        if let f = schema["format"]?.stringValue { return "format \(f)" }
+        if schema["pattern"] != nil { return "a pattern" }
+        if let max = schema["maxLength"]?.intValue, value.count > max { return "maxLength \(max)" }
+        if let min = schema["minLength"]?.intValue, value.count < min { return "minLength \(min)" }
+        return nil
+    }
+
+    /// After every published route has had its hostile values: none of the user's rows may be
+    /// gone (a `DROP` or a `DELETE ... OR 1=1` that ran). Rows added are not judged here: a
+    /// published route may create objects of its own.
+    public static func rowsKept(stored ids: Set<String>, expected: Set<String>, user: String) -> Finding? {
+        let missing = expected.subtracting(ids)
+        guard !missing.isEmpty else { return nil }
+        return Finding(oracle: .injectionError, message: "\(missing.count) of \(user)'s \(expected.count) row(s) are gone after the hostile values in every published parameter")
+    }
 }

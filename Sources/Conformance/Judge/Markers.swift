@@ -39,4 +39,15 @@ public final class Markers: Sendable {
     public func foreign(in text: String, viewer: String?) -> [(marker: String, owner: String)] {
         found(in: text).filter { $0.owner != viewer }
     }
+
+    /// Markers of users other than `viewer` in an answer that its request did not carry (URL,
+    /// headers, body): a probe that sends another user's marker as a search term, or a body
+    /// FastAPI sends back in a 422 (`"input": ...`), gets an echo, not a leak.
+    public func leaked(in ex: Exchange, viewer: String?) -> [(marker: String, owner: String)] {
+        let found = foreign(in: ex.bodyText, viewer: viewer)
+        guard !found.isEmpty else { return [] }
+        // Whole markers, not substrings: `…n1` sent does not excuse `…n12` received.
+        let sent = Set(self.found(in: ex.requestText).map(\.marker))
+        return found.filter { !sent.contains($0.marker) }
+    }
 }

@@ -93,13 +93,13 @@ extension LoadPhase {
 extension UnnamedRoutes {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
         guard let path = c.target.openAPIPath else { return ["skipped: the target says the API publishes no OpenAPI"] }
-        return ["GET \(path), then every route it lists: without credentials, with a malformed token, as \(c.users.dropFirst().first ?? "a second user") on \(c.users.first ?? "the first user")'s ids, and as each user with their own ids and token"]
+        return ["GET \(path), then every route it lists, with bodies and query values built from its schema: as each user with their own ids and token, without credentials, with a malformed token, as \(c.users.dropFirst().first ?? "a second user") on \(c.users.first ?? "the first user")'s ids (writes that fit \(p.resource) on a fresh object each); then the database audit of those objects"]
     }
 }
 
 extension Injection {
     func plan(_ p: Parameters, _ c: PlanContext) -> [String] {
-        ["hostile strings in every text field, id position and query parameter of \(p.resource) as \(c.users.first ?? "the first user"); no 5xx, stored verbatim, exactly the intended rows afterwards"]
+        ["hostile strings in every text field and id position of \(p.resource), and in every parameter of every OpenAPI route, as \(c.users.first ?? "the first user"), each against the same call with a harmless value; no 5xx, no other user's data, stored verbatim, exactly the intended rows afterwards"]
     }
 }
 
