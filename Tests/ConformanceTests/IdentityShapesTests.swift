@@ -88,4 +88,21 @@ import Testing
         #expect(!sc006.isEmpty && sc006.allSatisfy { if case .skipped(let why) = $0.outcome { return why.contains("front-end URL") } else { return false } },
                 "\(sc006.map { "\($0.name): \($0.outcome.kind)" })")
     }
+
+    /// A check whose own creates the app refuses (the target's fields do not fit the app: an
+    /// empty body gets FastAPI's 422) could not be carried out: errors with the answer as
+    /// evidence, exit status 2, and no criterion fails for it.
+    @Test func aCheckWhoseSetupTheAppRefusesIsAnError() async throws {
+        var target = try Harness.target()
+        target.resources["tasks"]?.textFields = []
+        target.resources["tasks"]?.requiredFields = []
+        let text = #"{"id": "setup-refused", "criterion": "SC-004", "title": "t", "users": ["sr1", "sr2"], "steps": [{"check": "isolation", "with": {"operations": ["get"]}}]}"#
+        let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "setup.json"))
+        let result = try await Harness.run(target, [scenario])
+        #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
+        #expect(result.exitStatus == 2)
+        let errors = result.allCases.compactMap { c -> (ErrorKind, CaseResult)? in if case .error(let k, _) = c.outcome { return (k, c) } else { return nil } }
+        #expect(!errors.isEmpty && errors.allSatisfy { $0.0 == .setupFailed }, "\(Harness.describe(result))")
+        #expect(errors.contains { $0.1.evidence.contains { $0.exchange?.status == 422 } }, "the refused create is the evidence")
+    }
 }

@@ -49,7 +49,8 @@ public enum Oracle: String, Sendable, CaseIterable, Codable {
     case latencyBudget = "LatencyBudget"
     case responsiveLayout = "ResponsiveLayout"
     case horizontalOverflow = "HorizontalOverflow"
-    // A probe's own preparation went wrong in a way the app caused (its create answered nothing usable).
+    // A probe's own preparation went wrong (its create answered nothing usable). Oracles say so
+    // with this; CheckRunner reports it as the `SetupFailed` error, never as a failure.
     case setupFailed = "SetupFailed"
     // A scenario asked for something the harness cannot do with this target.
     case scenarioError = "ScenarioError"
@@ -62,6 +63,9 @@ public enum ErrorKind: String, Sendable, CaseIterable, Codable {
     case authUnreachable = "AuthUnreachable"
     /// The app refused to create a test user (its answer is the evidence): setup, not a finding.
     case userNotCreated = "UserNotCreated"
+    /// A check's own preparation failed (a create answered no object, a user got no token):
+    /// the check could not be carried out, so this is not a finding about the rule it tests.
+    case setupFailed = "SetupFailed"
     case databaseUnreachable = "DatabaseUnreachable"
     case queryError = "QueryError"
     case frontendUnreachable = "FrontendUnreachable"

@@ -14,14 +14,28 @@ struct CheckRunner: Sendable {
         // An app without login has no tokens by design: its users go out without credentials.
         for (name, identity) in scope.users.sorted(by: { $0.key < $1.key }) where identity.apiToken == nil && context.target.identity.hasLogin {
             usable.users[name] = nil
-            cases.append(CaseResult(name: "API token of \(name)", seconds: 0,
-                                    outcome: .failed([IdentityOracle.noToken(user: name, problems: identity.tokenProblems)])))
+            let finding = IdentityOracle.noToken(user: name, problems: identity.tokenProblems)
+            cases.append(CaseResult(name: "API token of \(name)", seconds: 0, outcome: .error(kind: .setupFailed, message: finding.message),
+                                    evidence: identity.tokenExchange.map { [Evidence("token of \(name)", $0)] } ?? []))
         }
-        cases += await check.run(CheckInput(context: context, scope: usable), step.parameters)
+        cases += await check.run(CheckInput(context: context, scope: usable), step.parameters).map(Self.setupIsNotAFinding)
         for i in cases.indices { cases[i].check = step.check.rawValue }
         var outcome = StepOutcome(.passed)
         outcome.cases = cases
         return outcome
+    }
+}
+
+extension CheckRunner {
+    /// A check's own preparation that the app did not go along with (its create answered no
+    /// object) proves nothing about the rule the check tests: an error of the run's setup, with
+    /// the answer as evidence, never a failed criterion.
+    static func setupIsNotAFinding(_ c: CaseResult) -> CaseResult {
+        guard case .failed(let findings) = c.outcome, !findings.isEmpty, findings.allSatisfy({ $0.oracle == .setupFailed }) else { return c }
+        var out = c
+        out.outcome = .error(kind: .setupFailed, message: findings.map(\.message).joined(separator: "; "))
+        out.evidence += findings.flatMap(\.evidence)
+        return out
     }
 }
 

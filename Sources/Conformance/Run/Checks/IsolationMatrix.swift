@@ -37,10 +37,12 @@ struct IsolationMatrix: BuiltInCheck {
         var cases: [CaseResult] = []
         for owner in users {
             for n in 0..<perUser {
-                guard let created = await kit.create(resource, as: owner), let id = created.id else {
+                let created = await kit.create(resource, as: owner)
+                guard let id = created?.id else {
+                    let answer = created.map { [kit.evidence("create as \(owner.logicalName)", $0.exchange)] } ?? []
                     cases.append(kit.failed("\(owner.logicalName) creates \(resource.name) #\(n + 1)", 0, .setupFailed,
                                             "could not create an object as \(owner.logicalName); the matrix cannot run for it",
-                                            [])); continue
+                                            answer)); continue
                 }
                 objects[owner.id, default: []].append(id)
             }
