@@ -28,7 +28,7 @@ public struct Doctor: Sendable {
 
     let target: Target
     let redactor: Redactor
-    /// The run id of the doctor's one user: its email is on this id's reserved domain.
+    /// The run id of the doctor's one user: its email carries it (`cf-<run id>-doctor-…`).
     public let runID: String
 
     public init(target: Target, redactor: Redactor, runID: String = Runner.newRunID()) {

@@ -90,7 +90,7 @@ struct IdentityTrial: Sendable {
     /// The clean-up a run does, then a look that the user is gone.
     func remove(knownIDs: [String]) async -> [Doctor.Finding] {
         guard let database else {
-            return [.remark("clean-up", "no usable database to remove the doctor's user with: \(email) is left in place; delete it by its domain")]
+            return [.remark("clean-up", "no usable database to remove the doctor's user with: \(email) is left in place; delete that one user by its email")]
         }
         do {
             let directory = UserDirectory(target: cleanupTarget, database: database)

@@ -23,7 +23,6 @@ public enum Oracle: String, Sendable, CaseIterable, Codable {
     case impostorSignUp = "ImpostorSignUp"
     case wrongPasswordAccepted = "WrongPasswordAccepted"
     case duplicateAccount = "DuplicateAccount"
-    case signUpFailed = "SignUpFailed"
     /// The app has no login at all: anybody can act as anybody by naming their id.
     case noLogin = "NoLogin"
     case notBetterAuth = "NotBetterAuth"
