@@ -22,6 +22,15 @@ import Testing
         let production = try Harness.target(stack: own.stack)
         let development = try Harness.target()
 
+        // The identity-heavy criteria too (sign-in steps, impostor sign-ins, Better Auth's own
+        // protocol probes), each against a server of its own so that no other test's rows are
+        // seen: verdicts in production mode equal those in development mode.
+        let wide = try Harness.scenarios(criteria: ["SC-001", "SC-003", "SC-004", "SC-011"])
+        let devStack = try ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "development"])
+        defer { devStack.stop() }
+        async let devWide = Harness.run(try Harness.target(stack: devStack.stack), wide, jobs: 4, stack: devStack.stack)
+        async let prodWide = Harness.run(production, wide, jobs: 4, stack: own.stack)
+
         // Side by side on one production server: the runs also compete for its one bucket, as
         // CI jobs sharing a staging server do. The last run's patience is nil: it must give up.
         async let dev = Harness.run(development, scenarios, jobs: 4)
@@ -56,6 +65,13 @@ import Testing
             let total = waits.reduce(0) { $0 + $1.seconds }
             print(String(format: "production SC-004 at --jobs %d: %d wait(s), %.1f s waited (side by side with other runs)", jobs, waits.count, total))
         }
+
+        let (wideDev, wideProd) = (try await devWide, try await prodWide)
+        #expect(wideDev.rateLimitWaits.isEmpty, "a development server does not rate-limit")
+        #expect(!wideProd.rateLimitWaits.isEmpty)
+        #expect(wideProd.count(.error) == 0, "\(Harness.describe(wideProd))")
+        #expect(Self.verdicts(wideProd) == Self.verdicts(wideDev),
+                "SC-001/003/004/011: production verdicts differ: \(Set(Self.verdicts(wideProd)).symmetricDifference(Self.verdicts(wideDev)).sorted().prefix(10))")
 
         // No patience: the sign-ups the limit refused end as errors, never as findings about the app.
         #expect(exhausted.count(.failed) == 0, "\(Harness.describe(exhausted))")
