@@ -74,12 +74,57 @@ import Testing
     }
 
     @Test func refusalsProveSomethingOnlyForTheRightReason() {
-        #expect(RouteScanOracle.unproven(status: 401, control: nil) == nil)
-        #expect(RouteScanOracle.unproven(status: 403, control: 404) == nil)
-        #expect(RouteScanOracle.unproven(status: 404, control: 200) == nil)
-        #expect(RouteScanOracle.unproven(status: 404, control: 404)?.contains("the owner's own call answered 404") == true)
-        #expect(RouteScanOracle.unproven(status: 422, control: 422) != nil)
-        #expect(RouteScanOracle.unproven(status: 405, control: nil)?.contains("could not be made") == true)
+        typealias O = RouteScanOracle
+        // Without credentials: a 401 or 403 is the expected refusal, unless the owner's valid
+        // token was refused the same way.
+        #expect(O.unproven(status: 401, control: nil, probe: .anonymous) == nil)
+        #expect(O.unproven(status: 403, control: 404, probe: .anonymous) == nil)
+        #expect(O.unproven(status: 401, control: 200, probe: .anonymous) == nil)
+        #expect(O.unproven(status: 401, control: 403, probe: .anonymous)?.contains("the owner's own call answered 403") == true)
+        #expect(O.unproven(status: 403, control: 401, probe: .anonymous) != nil)
+        // Another user's token: any refusal proves something only when the owner was served.
+        #expect(O.unproven(status: 403, control: 200, probe: .crossUser) == nil)
+        #expect(O.unproven(status: 404, control: 204, probe: .crossUser) == nil)
+        #expect(O.unproven(status: 403, control: 403, probe: .crossUser)?.contains("the owner's own call answered 403") == true)
+        #expect(O.unproven(status: 401, control: 404, probe: .crossUser) != nil)
+        #expect(O.unproven(status: 403, control: nil, probe: .crossUser)?.contains("could not be made") == true)
+        // Any other refusal, from either: only against an owner who was served.
+        for probe in [O.Probe.anonymous, .crossUser] {
+            #expect(O.unproven(status: 404, control: 200, probe: probe) == nil)
+            #expect(O.unproven(status: 404, control: 404, probe: probe)?.contains("the owner's own call answered 404") == true)
+            #expect(O.unproven(status: 422, control: 422, probe: probe) != nil)
+            #expect(O.unproven(status: 405, control: nil, probe: probe)?.contains("could not be made") == true)
+        }
+    }
+
+    @Test func identityRoutesAreRecognisedForBothChecks() throws {
+        func route(_ method: String, _ path: String) -> OpenAPI.Route { OpenAPI.Route(method: method, path: path, parameters: [], requiresAuth: nil) }
+        var target = Target(authURL: "http://auth.test", apiURL: "http://api.test", databaseURL: nil)
+        // Home-made auth endings, whatever the target says.
+        #expect(PublishedRoutes.isIdentity(route("POST", "/api/auth/register"), target: target))
+        #expect(PublishedRoutes.isIdentity(route("POST", "/auth/signup"), target: target))
+        #expect(PublishedRoutes.isIdentity(route("POST", "/v1/Users/Login"), target: target))
+        #expect(!PublishedRoutes.isIdentity(route("POST", "/api/tasks"), target: target))
+        // Better Auth's own routes count only when the API serves them on its origin.
+        #expect(!PublishedRoutes.isIdentity(route("POST", "/api/auth/sign-up/email"), target: target))
+        target.authURL = "http://api.test"
+        #expect(PublishedRoutes.isIdentity(route("POST", "/api/auth/sign-up/email"), target: target))
+        #expect(!PublishedRoutes.isIdentity(route("POST", "/api/authors"), target: target))
+        // The target's own sign-up and sign-in paths, however they are named.
+        target.identity = .custom(CustomIdentity(baseURL: "http://api.test", signUpPath: "/accounts/new", signInPath: "/accounts/open",
+                                                 signUpBody: .object([]), signInBody: .object([]),
+                                                 tokenPath: try JSONPath("$.token"), userIdPath: try JSONPath("$.id"), users: nil))
+        #expect(PublishedRoutes.isIdentity(route("POST", "/accounts/new"), target: target))
+        #expect(PublishedRoutes.isIdentity(route("POST", "/accounts/open"), target: target))
+        #expect(!PublishedRoutes.isIdentity(route("POST", "/accounts/list"), target: target))
+    }
+
+    @Test func anEmailFieldGetsTheRunsOwnAddress() throws {
+        let schema: JSONValue = ["type": "object", "required": ["email"], "properties": ["email": ["type": "string", "format": "email"]]]
+        let emails = TestEmails(runID: "remail")
+        let body = try #require(SchemaSample(text: { $0 }, email: emails.address(for: "sample")).body(schema))
+        let address = try #require(body["email"]?.stringValue)
+        #expect(emails.owns(address), "\(address)")
     }
 
     @Test func writesFitAResourceByTheSegmentBeforeTheirObject() {

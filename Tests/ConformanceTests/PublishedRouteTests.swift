@@ -1,3 +1,4 @@
+import ConformancePostgres
 import Foundation
 import Testing
 import TestSupport
@@ -84,6 +85,16 @@ import Glibc
         // A route that refuses its owner too: its refusals of anonymous callers are not judged.
         let archive = Self.cases(result, named: "PUT /api/archive/{id} with")
         #expect(archive.count == 2 && archive.allSatisfy { $0.outcome.kind == .notJudged }, "\(archive.map { "\($0.name): \($0.outcome)" })")
+        // A route that refuses every token, its owner's too: a 401 or 403 to an anonymous caller
+        // or another user proves nothing there.
+        let vault = Self.cases(result, named: "GET /api/{user_id}/vault ")
+        let names = ["as pia shows only pia's data", "without credentials", "with a malformed token", "as pol on pia's ids"]
+        #expect(names.allSatisfy { n in vault.contains { $0.name.hasSuffix(n) } }, "\(vault.map(\.name))")
+        #expect(vault.allSatisfy { $0.outcome.kind == .notJudged }, "\(vault.map { "\($0.name): \($0.outcome)" })")
+        #expect(!result.allCases.contains { $0.name.contains("/vault") && $0.outcome.kind == .passed })
+        // The list of unmapped routes is information, never a passed probe.
+        let unmapped = try #require(result.allCases.first { $0.name == "routes the target does not map" })
+        #expect(unmapped.outcome.kind == .skipped && unmapped.evidence.contains { $0.body.contains("/vault") }, "\(unmapped.outcome)")
         let hostile = Self.cases(result, named: "in query parameter q of GET /api/{user_id}/tasks/search")
         #expect(hostile.count == 7 && hostile.allSatisfy { $0.outcome.kind == .passed }, "\(hostile.map { "\($0.name): \($0.outcome)" })")
     }
@@ -135,5 +146,31 @@ import Glibc
         }
         // The mapped, protected routes are not blamed.
         #expect(!failed.contains { $0.contains("/api/{user_id}/") }, "\(failed.sorted())")
+    }
+
+    /// The reference app's own-login shape publishes `POST /api/auth/register`: the SC-010 sweep
+    /// sends it nothing, so no account is created outside the run's test addresses, and every
+    /// account and row the run did create is gone afterwards.
+    @Test func injectionSweepLeavesNoAccountBehind() async throws {
+        let stack = try ReferenceStack.isolated()
+        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
+        defer { api.stop() }
+        let target = try Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
+        let db = try await Database.connect(url: stack.databaseURL)
+        defer { db.close() }
+        // Other tests' runs on this stack create and remove only `cf-` users: those are not counted.
+        func foreign() async throws -> Int {
+            try await db.read("SELECT count(*) AS n FROM app_users WHERE email NOT LIKE 'cf-%'").first?["n"]?.intValue ?? -1
+        }
+        let before = try await foreign()
+        let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-010"]))
+        #expect(result.count(.failed) == 0 && result.count(.error) == 0, "\(Harness.describe(result))")
+        let skipped = result.allCases.filter { $0.name.contains("POST /api/auth/register") || $0.name.contains("POST /api/auth/login") }
+        #expect(!skipped.isEmpty && skipped.allSatisfy { $0.outcome.kind == .skipped }, "\(skipped.map { "\($0.name): \($0.outcome)" })")
+        // The sweep judged other routes: the skip is no blanket one.
+        #expect(result.allCases.contains { $0.name.hasPrefix("hostile value #") && $0.outcome.kind == .passed })
+        #expect(try await foreign() == before, "an account outside the run's test addresses was created")
+        let left = try await db.read("SELECT count(*) AS n FROM app_users WHERE email LIKE $1", [TestEmails(runID: result.runID).likePattern])
+        #expect(left.first?["n"]?.intValue == 0, "the run's own users are cleaned up")
     }
 }

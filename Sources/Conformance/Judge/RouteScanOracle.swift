@@ -1,15 +1,34 @@
-/// The route scan's rule against blind passes: a probe without valid credentials, or with another
-/// user's, that is refused proves the route refused it only when the refusal is about who is
-/// asking (401, 403), or when the same request with the owner's own token was served. A 404, 405
-/// or 422 to a route that also refuses its owner says nothing about credentials.
+/// The route scan's rule against blind passes: a refusal proves the route refused the hostile
+/// caller only when the same request with the owner's own token was not refused the same way.
+/// A 404, 405 or 422 to a route that also refuses its owner says nothing about credentials, and
+/// neither does a 401 or 403 to a route that refuses its owner's valid token too.
 public enum RouteScanOracle {
+    /// Who sent the hostile probe.
+    public enum Probe: Sendable, Equatable {
+        /// Without credentials or with a malformed token: a 401 or 403 is the expected refusal.
+        case anonymous
+        /// Another user's valid token on the owner's ids: any refusal is right only when the
+        /// owner's own call was served, since a route that refuses everyone refuses them too.
+        case crossUser
+    }
+
     /// nil when the refusal (`status`) of a hostile probe proves the rule; otherwise why it does
     /// not. `control`: the status of the owner's own, legitimate call of the same route with the
     /// same kind of values (nil when none was sent).
-    public static func unproven(status: Int, control: Int?) -> String? {
-        if status == 401 || status == 403 { return nil }
+    public static func unproven(status: Int, control: Int?, probe: Probe) -> String? {
         if let control, (200..<300).contains(control) { return nil }
         let own = control.map { "the owner's own call answered \($0)" } ?? "the owner's own call could not be made"
+        if status == 401 || status == 403 {
+            switch probe {
+            case .anonymous:
+                // The owner's valid token refused as well: the route refuses every token, so
+                // this refusal cannot be told apart from it.
+                guard let control, control == 401 || control == 403 else { return nil }
+                return "refused with \(status), but \(own) with a valid token: the route refuses everyone, so the refusal proves nothing"
+            case .crossUser:
+                return "refused with \(status), but \(own): the route may refuse every user, so the refusal proves nothing"
+            }
+        }
         return "refused with \(status), but \(own): the route may not serve anyone this way, so the refusal proves nothing"
     }
 

@@ -141,11 +141,15 @@ public struct SchemaSample {
     public var userID: String?
     /// An object id for required fields that name one (`task_id`), when there is one to give.
     public var objectID: String?
+    /// What an email-format field gets: in a run, one of the run's own test addresses, so that
+    /// clean-up finds any account or row a probe creates with it.
+    public var email: String?
 
-    public init(text: @escaping (String) -> String, userID: String? = nil, objectID: String? = nil) {
+    public init(text: @escaping (String) -> String, userID: String? = nil, objectID: String? = nil, email: String? = nil) {
         self.text = text
         self.userID = userID
         self.objectID = objectID
+        self.email = email
     }
 
     /// A body for `schema`; nil when it is not an object schema.
@@ -215,7 +219,7 @@ public struct SchemaSample {
             case "date-time"?: return "2026-01-01T00:00:00Z"
             case "date"?: return "2026-01-01"
             case "uuid"?: return .string(objectID.flatMap { $0.count == 36 ? $0 : nil } ?? "00000000-0000-4000-8000-000000000000")
-            case "email"?: return "conformance@example.com"
+            case "email"?: return .string(email ?? "conformance@example.com")
             case "uri"?: return "https://example.com/"
             default: break
             }

@@ -96,6 +96,12 @@ def create_app(mode: str, database_url: str, table: str) -> FastAPI:
             )
         return [dict(r) for r in rows]
 
+    @app.get("/api/{user_id}/vault")
+    async def vault(user: str = Depends(owner)) -> dict:
+        # Refuses every token, its owner's valid one too: a 401 or 403 here says nothing about
+        # who is asking.
+        raise HTTPException(403, "The vault is closed")
+
     @app.put("/api/archive/{id}")
     async def archive(id: int) -> dict:
         # Refuses everyone the same way: a refusal here says nothing about credentials.

@@ -26,10 +26,22 @@ enum PublishedRoutes {
 
     /// A value for a query parameter: a user's id where it names a user, an object id where it
     /// names one, else a value its schema accepts with `text` for free text.
-    static func queryValue(_ q: OpenAPI.Parameter, userID: String, objectID: String?, absentID: String, text: String) -> String {
+    static func queryValue(_ q: OpenAPI.Parameter, userID: String, objectID: String?, absentID: String, text: String, email: String) -> String {
         if RouteScanOracle.namesUser(q.name) { return userID }
         if SchemaSample.namesObjectID(q.name) { return objectID ?? absentID }
-        return SchemaSample(text: { _ in text }, userID: userID, objectID: objectID).value(q.schema, name: q.name).plainText
+        return SchemaSample(text: { _ in text }, userID: userID, objectID: objectID, email: email).value(q.schema, name: q.name).plainText
+    }
+
+    /// A sign-up, sign-in or token route: the target's own identity paths, the endings home-made
+    /// auth uses (SC-011's patterns), and anything under Better Auth's base path when the API
+    /// serves it on its own origin. Such a route answers anyone by design, and a body its schema
+    /// accepts would create an account outside the run's test addresses that clean-up cannot
+    /// find: the route scan and the injection sweep send it no writes.
+    static func isIdentity(_ route: OpenAPI.Route, target: Target) -> Bool {
+        if case .custom(let own) = target.identity, AuthRouteOracle.matches(route.path, patterns: [own.signUpPath, own.signInPath]) { return true }
+        if AuthRouteOracle.matches(route.path, patterns: AuthRouteOracle.patterns) { return true }
+        let base = AuthRouteOracle.split(target.authBasePath), segments = AuthRouteOracle.split(route.path)
+        return CustomAuthRoutes.sameOrigin(target) && !base.isEmpty && segments.count > base.count && Array(segments.prefix(base.count)) == base
     }
 
     /// The published route behind a mapped one (`{userId}` and `{user_id}` alike).

@@ -48,17 +48,17 @@ struct UnnamedRoutes: BuiltInCheck {
         }
         let mapped = Set((context.target.resources.values.flatMap { r in r.routes.values.map { PublishedRoutes.shape($0.description) } }))
         let unmapped = routes.filter { !mapped.contains(PublishedRoutes.shape($0.description)) }
-        cases.append(kit.passed("routes the target does not map", 0,
-                                [Evidence(.note, "\(unmapped.count) of \(routes.count) route(s) not mapped", unmapped.map(\.description).joined(separator: "\n"))]))
+        // For information only: a list, not a probe, so it is never counted as judged.
+        cases.append(CaseResult(name: "routes the target does not map", seconds: 0,
+                                outcome: .skipped("for information: \(unmapped.count) of \(routes.count) route(s) not mapped; each is probed below"),
+                                evidence: [Evidence(.note, "\(unmapped.count) of \(routes.count) route(s) not mapped", unmapped.map(\.description).joined(separator: "\n"))]))
 
-        var identityPaths: [String] = []
-        if case .custom(let own) = context.target.identity { identityPaths = [own.signUpPath, own.signInPath] }
         for route in routes {
             let isPublic = publicRoutes.contains("\(route.method) \(route.path)".uppercased())
             // A sign-up or sign-in route answers without credentials by design, and a body its
             // schema accepts would create an account the run cannot clean up: not probed here
             // (customAuthRoutes reports such routes for SC-011).
-            if route.method != "GET", identityPaths.contains(route.path) || AuthRouteOracle.matches(route.path, patterns: AuthRouteOracle.patterns) {
+            if route.method != "GET", PublishedRoutes.isIdentity(route, target: context.target) {
                 cases.append(kit.skipped("\(route.description) without credentials", "an identity route (sign-up, sign-in, token): it answers anyone by design"))
                 continue
             }
@@ -121,7 +121,8 @@ private struct Scan {
         let absent = resource?.absentID ?? "0"
         let path = PublishedRoutes.path(route, userID: v.pathUser.id, object: v.object, absentID: absent)
         let query = route.query.filter { $0.required || (v.allQuery && SchemaSample.isFreeText($0.schema)) }.map {
-            ($0.name, PublishedRoutes.queryValue($0, userID: v.pathUser.id, objectID: v.foreignObject, absentID: absent, text: v.search))
+            ($0.name, PublishedRoutes.queryValue($0, userID: v.pathUser.id, objectID: v.foreignObject, absentID: absent, text: v.search,
+                                                 email: context.pool.emails.address(for: "sample")))
         }
         return PublishedRoutes.url(context.target.apiURL, path, query: query)
     }
@@ -132,7 +133,7 @@ private struct Scan {
         guard let schema = route.body else { return nil }
         let markers = context.markers
         let sample = SchemaSample(text: { _ in markers.make(owner: sender?.id, label: sender?.logicalName ?? "anon") },
-                                  userID: v.pathUser.id, objectID: v.object)
+                                  userID: v.pathUser.id, objectID: v.object, email: context.pool.emails.address(for: "sample"))
         return sample.body(schema).map(HTTPSession.jsonBody)
     }
 
@@ -250,7 +251,7 @@ private struct Scan {
             case .breach(let oracle, let message): cases.append(kit.failed(name, ex.seconds, oracle, message, [kit.evidence(name, ex)]))
             case .publicRoute(let note): cases.append(kit.passed(name, ex.seconds, [Evidence(.note, "public", note)]))
             case .refused:
-                if let why = RouteScanOracle.unproven(status: status, control: control) {
+                if let why = RouteScanOracle.unproven(status: status, control: control, probe: .anonymous) {
                     cases.append(kit.notJudged(name, why, [kit.evidence(name, ex)]))
                 } else {
                     cases.append(kit.passed(name, ex.seconds))
@@ -272,12 +273,12 @@ private struct Scan {
                                             deny: context.target.denyStatuses, markers: context.markers,
                                             what: "\(route.method) on another user's ids", owner: owner.logicalName) {
             // A wrong refusal status to a route that refuses its owner too is no finding.
-            if verdict.oracle == .denialStatus, !(200..<300).contains(status), let why = RouteScanOracle.unproven(status: status, control: control) {
+            if verdict.oracle == .denialStatus, !(200..<300).contains(status), let why = RouteScanOracle.unproven(status: status, control: control, probe: .crossUser) {
                 return kit.notJudged(name, why, [kit.evidence(name, ex)])
             }
             return kit.failed(name, ex.seconds, verdict.oracle, verdict.message, [kit.evidence(name, ex)])
         }
-        if let why = RouteScanOracle.unproven(status: status, control: control) { return kit.notJudged(name, why, [kit.evidence(name, ex)]) }
+        if let why = RouteScanOracle.unproven(status: status, control: control, probe: .crossUser) { return kit.notJudged(name, why, [kit.evidence(name, ex)]) }
         return kit.passed(name, ex.seconds)
     }
 
