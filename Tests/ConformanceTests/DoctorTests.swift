@@ -104,3 +104,37 @@ import Testing
         #expect(TargetMapping.missingColumns(["id"], present: []) == nil)
     }
 }
+
+/// The doctor through an app's own register/login (`201`, an integer id, `EmailStr`): its user is
+/// made and removed from the app's own users table; and an app without login is said to be one.
+@Suite struct DoctorOwnIdentityTests {
+    @Test func ownLoginUserIsMadeAndRemovedFromTheAppsTable() async throws {
+        let stack = try ReferenceStack.isolated()
+        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
+        defer { api.stop() }
+        var target = try Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
+        target.expectNeon = false
+        let doctor = Doctor(target: target, redactor: Redactor())
+        let findings = await doctor.examine()
+        let text = findings.map { "\($0.level) \($0.subject): \($0.detail)" }.joined(separator: "\n")
+        #expect(findings.filter(\.blocking).isEmpty, "\(text)")
+        for subject in ["sign-up", "sign-in", "token", "API as a user", "clean-up", "routes", "tables"] {
+            #expect(findings.first { $0.subject == subject }?.level == .ok, "\(subject): \(text)")
+        }
+        let db = try await Database.connect(url: stack.databaseURL)
+        defer { db.close() }
+        let left = try await db.read("SELECT count(*) AS n FROM app_users WHERE email LIKE $1", [TestEmails(runID: doctor.runID).likePattern])
+        #expect(left.first?["n"]?.intValue == 0, "the doctor's user must be removed from app_users")
+    }
+
+    @Test func anAppWithoutLoginIsSaidToBeOne() async throws {
+        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "no-login")
+        defer { api.stop() }
+        let target = try Harness.target(apiURL: api.url, targetFile: "targets/no-login-example.json")
+        let findings = await Doctor(target: target, redactor: Redactor()).examine()
+        let text = findings.map { "\($0.level) \($0.subject): \($0.detail)" }.joined(separator: "\n")
+        #expect(findings.first { $0.subject == "sign-up" }?.detail.contains("no login") == true, "\(text)")
+        #expect(findings.first { $0.subject == "routes" }?.level == .ok, "\(text)")
+        #expect(!findings.contains { $0.subject == "Better Auth" && $0.blocking }, "Better Auth is not needed without login: \(text)")
+    }
+}

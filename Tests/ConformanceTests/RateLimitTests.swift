@@ -20,7 +20,6 @@ import Testing
         let own = try ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "production"])
         defer { own.stop() }
         let production = try Harness.target(stack: own.stack)
-        let development = try Harness.target()
 
         // The identity-heavy criteria too (sign-in steps, impostor sign-ins, Better Auth's own
         // protocol probes), each against a server of its own so that no other test's rows are
@@ -33,7 +32,7 @@ import Testing
 
         // Side by side on one production server: the runs also compete for its one bucket, as
         // CI jobs sharing a staging server do. The last run's patience is nil: it must give up.
-        async let dev = Harness.run(development, scenarios, jobs: 4)
+        async let dev = Harness.run(try Harness.target(stack: devStack.stack), scenarios, jobs: 4, stack: devStack.stack)
         async let jobs1 = Harness.run(production, scenarios, jobs: 1, stack: own.stack)
         async let jobs4 = Harness.run(production, scenarios, jobs: 4, stack: own.stack)
         async let jobs8 = Harness.run(production, scenarios, jobs: 8, stack: own.stack)

@@ -35,7 +35,7 @@ import Testing
               expect: ["SC-003": ["UnauthenticatedAccess"], "SC-004": ["CrossUserRead"], "SC-011": ["NoLogin"]]),
         .init(shape: "varied", target: "targets/varied-example.json", criteria: core),
         .init(shape: "varied", faults: ["search-unfiltered"], target: "targets/varied-example.json",
-              criteria: ["SC-003", "SC-004"], expect: ["SC-003": ["CrossUserRead"]], inherent: ["SC-004"]),
+              criteria: ["SC-003", "SC-004"], expect: ["SC-003": ["CrossUserRead"]]),
         .init(shape: "varied", faults: ["search-sql-string"], target: "targets/varied-example.json",
               criteria: ["SC-010"], expect: ["SC-010": ["InjectionError", "CrossUserRead", "ServerError"]]),
     ]

@@ -9,7 +9,11 @@ enum Harness {
         let stack = try given ?? ReferenceStack.shared()
         var env = stack.values
         if let apiURL { env["API_URL"] = apiURL }
-        return try TargetLoader(environment: env).load(file: targetFile.map { ReferenceStack.root + "/" + $0 }, overrides: .init())
+        var target = try TargetLoader(environment: env).load(file: targetFile.map { ReferenceStack.root + "/" + $0 }, overrides: .init())
+        // Tests judge behaviour, not speed (see withoutTimeBudgets): a machine running every
+        // suite at once may take longer than the default 30 s to answer.
+        target.requestTimeout = 120
+        return target
     }
 
     static func scenarios(criteria: Set<String> = [], excludingLoad: Bool = true) throws -> [Scenario] {
@@ -53,7 +57,10 @@ enum Harness {
         r.allCases.compactMap { c -> String? in
             switch c.outcome {
             case .failed(let fs): return "\(c.criterion) \(c.name): " + fs.map { "[\($0.oracle)] \($0.message)" }.joined(separator: " ")
-            case .error(let k, let m): return "\(c.criterion) \(c.name): error \(k) \(m)"
+            case .error(let k, let m):
+                // The answer that made it an error, so a flaky setup can be read from the log.
+                let answer = c.evidence.compactMap(\.exchange).first.map { " — answered \($0.status.map(String.init) ?? $0.transportError?.message ?? "nothing"): \($0.bodyText.prefix(300))" } ?? ""
+                return "\(c.criterion) \(c.name): error \(k) \(m)\(answer)"
             default: return nil
             }
         }.prefix(20).joined(separator: "\n")
