@@ -29,7 +29,7 @@ import Testing
             #expect(error?.kind == .timeout)
             #expect(error?.curlCode == 28)
             #expect(elapsed >= 0.9)
-            #expect(elapsed < 4)
+            #expect(elapsed < 8)  // the body alone takes 10 s: only a timeout ends it sooner
         }
     }
 

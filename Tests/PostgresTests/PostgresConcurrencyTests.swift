@@ -84,7 +84,8 @@ import TestSupport
         task.cancel()
         let error = await thrownError { try await task.value }
         #expect(error is CancellationError)
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Well before the query's own 20 s: a busy machine adds seconds, not the whole sleep.
+        #expect(Date().timeIntervalSince(started) < 15)
         // The connection is still good afterwards.
         #expect(try await db.query("SELECT 3 AS three").value(0, "three") == .int(3))
     }
