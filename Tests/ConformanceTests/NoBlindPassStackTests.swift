@@ -98,16 +98,7 @@ import TestSupport
         try Self.server.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
         let log = dir + "/server.log"
         let pid = try ChildProcess.start(["/usr/bin/env", "python3", "-u", dir + "/server.py"], output: log)
-        for _ in 0..<100 {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let r = text.range(of: "port ") {
-                let port = text[r.upperBound...].prefix { $0.isNumber }
-                if !port.isEmpty { return ("http://127.0.0.1:\(port)", pid, dir) }
-            }
-        }
-        kill(pid, SIGTERM)
-        throw ReferenceStack.Failure(description: "the page server did not start")
+        return (try await ReferenceStack.baseURL(announcedIn: log, by: pid), pid, dir)
     }
 
     func frontend(_ url: String, reports: String) async throws -> RunResult {

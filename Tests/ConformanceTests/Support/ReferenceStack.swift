@@ -97,6 +97,21 @@ enum ReferenceStack {
         func stop() { _ = try? ReferenceStack.run(["scripts/services", "api-down", "--out", outFile]) }
     }
 
+    /// The base URL of a loopback server that prints "port N" to `log` once it listens (Python's
+    /// http.server and the test fixtures do); the server is stopped if it never does.
+    static func baseURL(announcedIn log: String, by pid: pid_t) async throws -> String {
+        for _ in 0..<100 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let r = text.range(of: "port ") {
+                let port = text[r.upperBound...].prefix { $0.isNumber }
+                if !port.isEmpty { return "http://127.0.0.1:\(port)" }
+            }
+        }
+        kill(pid, SIGTERM)
+        throw Failure(description: "the server writing \(log) did not start")
+    }
+
     /// Runs `args` (looked up in PATH by `/usr/bin/env`) in the package root and returns its exit
     /// status and combined output. `scripts/services` exiting non-zero throws; other commands'
     /// statuses are for the caller to judge. `ChildProcess`, not Foundation's `Process`:
