@@ -6,7 +6,7 @@ import Testing
 /// server that refuses everyone, a database that cannot be reached, a capture that found nothing.
 @Suite(.serialized) struct BlindOracleTests {
     @Test func unreachableAuthServerIsNeverAPass() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.authURL = "http://127.0.0.1:9"
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004", "SC-007", "SC-010"]))
         #expect(result.count(.passed) == 0, "\(Harness.describe(result))")
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func unreachableDatabaseIsAnErrorNotASkip() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.databaseURL = "postgresql://app:pw@127.0.0.1:9/conformance?connect_timeout=2"
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004", "SC-007"]))
         let errors = result.allCases.compactMap { c -> ErrorKind? in if case .error(let k, _) = c.outcome { return k } else { return nil } }
@@ -25,14 +25,14 @@ import Testing
         #expect(result.exitStatus != 0)
         #expect(result.notes.contains { $0.contains("clean-up could not run") && $0.contains("cf-\(result.runID)-*@conformance.example.com") }, "\(result.notes)")
         // The users it could not clean up are still there: remove them by the run's addresses.
-        let db = try await Database.connect(url: try ReferenceStack.shared().databaseURL)
+        let db = try await Database.connect(url: try await ReferenceStack.shared().databaseURL)
         defer { db.close() }
-        let clean = try Harness.target()
+        let clean = try await Harness.target()
         _ = try await Cleanup(database: db, target: clean).run(emails: TestEmails(runID: result.runID), knownUserIDs: [], users: clean.declaredUserTable)
     }
 
     @Test func neonBranchGuardFailsClosedWithoutADatabase() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.databaseURL = "postgresql://app:pw@127.0.0.1:9/conformance?connect_timeout=2"
         target.neonBranch = "br-main"
         await #expect(throws: Runner.Refusal.self) { try await Harness.run(target, try Harness.scenarios(criteria: ["SC-002"])) }
@@ -47,7 +47,7 @@ import Testing
                    {"call": "tasks.delete", "as": "cap", "id": "${t}"}]}
         """#
         let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "capture-miss.json"))
-        let result = try await Harness.run(try Harness.target(), [scenario])
+        let result = try await Harness.run(try await Harness.target(), [scenario])
         let first = try #require(result.allCases.first)
         guard case .failed(let findings) = first.outcome else { Issue.record("expected a failure, got \(first.outcome.kind.rawValue)"); return }
         #expect(findings.first?.oracle == .captureMissing)

@@ -6,9 +6,9 @@ import TestSupport
 
 /// The command line as a user meets it: doctor, the branch guard, Ctrl-C with clean-up.
 @Suite(.serialized) struct CommandLineTests {
-    func environment(_ extra: [String: String] = [:]) throws -> [String: String] {
+    func environment(_ extra: [String: String] = [:]) async throws -> [String: String] {
         var env = ProcessInfo.processInfo.environment
-        for (k, v) in try ReferenceStack.shared().values { env[k] = v }
+        for (k, v) in try await ReferenceStack.shared().values { env[k] = v }
         env["CI"] = "true"
         for (k, v) in extra { env[k] = v }
         return env
@@ -16,7 +16,7 @@ import TestSupport
 
     /// Users of one run (other suites create users of their own at the same time).
     func userCount(run: String) async throws -> Int {
-        let db = try await Database.connect(url: try ReferenceStack.shared().databaseURL)
+        let db = try await Database.connect(url: try await ReferenceStack.shared().databaseURL)
         defer { db.close() }
         return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: run).likePattern]).first?["n"]?.intValue ?? -1
     }
@@ -27,22 +27,22 @@ import TestSupport
         return id.isEmpty ? nil : String(id)
     }
 
-    @Test func doctorDescribesTheReferenceApp() throws {
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor"], environment: try environment())
+    @Test func doctorDescribesTheReferenceApp() async throws {
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "doctor"], environment: try environment())
         #expect(status == 0, "\(out)")
         #expect(out.contains("answers {\"ok\":true}"))
         #expect(out.contains("EdDSA"))
         #expect(out.contains("GET /api/{user_id}/tasks"))
         #expect(out.contains("PostgreSQL 15"))
         #expect(out.contains("not Neon"))
-        let password = try #require(DatabaseURL.password(of: try ReferenceStack.shared().databaseURL))
+        let password = try #require(DatabaseURL.password(of: try await ReferenceStack.shared().databaseURL))
         #expect(!out.contains(password))
     }
 
     /// The console, verbose, passes through the same redactor as the reports.
-    @Test func verboseConsoleShowsNoSecret() throws {
-        let stack = try ReferenceStack.shared()
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "-v", "--reports", NSTemporaryDirectory() + "verbose-\(UUID().uuidString)",
+    @Test func verboseConsoleShowsNoSecret() async throws {
+        let stack = try await ReferenceStack.shared()
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "-v", "--reports", NSTemporaryDirectory() + "verbose-\(UUID().uuidString)",
                                                    "--criterion", "SC-001", "--criterion", "SC-003", Harness.packPath], environment: try environment())
         // 1 is possible on a loaded machine: the pack's own time budgets (maxMs) judge speed.
         #expect(status == 0 || status == 1, "\(out)")
@@ -52,8 +52,8 @@ import TestSupport
         #expect(!out.contains("eyJ"), "no JWT in the console")
     }
 
-    @Test func doctorSaysPlainlyWhatIsUnreachable() throws {
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor", "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9",
+    @Test func doctorSaysPlainlyWhatIsUnreachable() async throws {
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "doctor", "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9",
                                                    "--database-url", "postgresql://nobody:pw@127.0.0.1:9/x?connect_timeout=2"],
                                                   environment: try environment(["DATABASE_URL": ""]))
         #expect(status == 2, "\(out)")
@@ -63,7 +63,7 @@ import TestSupport
     }
 
     @Test func wrongNeonBranchRefusesBeforeCreatingAnyone() async throws {
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "--neon-branch", "br-production-1", "--criterion", "SC-002", Harness.packPath],
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--neon-branch", "br-production-1", "--criterion", "SC-002", Harness.packPath],
                                                   environment: try environment())
         #expect(status == 2, "\(out)")
         #expect(out.contains("neon.branch_id"))
@@ -73,7 +73,7 @@ import TestSupport
     }
 
     @Test func dryRunPrintsThePlanAndSendsNothing() async throws {
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "run", "--dry-run", "--criterion", "SC-004", Harness.packPath], environment: try environment())
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--dry-run", "--criterion", "SC-004", Harness.packPath], environment: try environment())
         #expect(status == 0, "\(out)")
         #expect(out.contains("users to create"))
         #expect(out.contains("alice"))
@@ -88,7 +88,7 @@ import TestSupport
         // Started, not run: the test must signal it mid-run (ChildProcess writes its output to `log`).
         let pid = try ChildProcess.start([Harness.binary(), "run", "--criterion", "SC-004", "--criterion", "SC-010",
                                           "--reports", NSTemporaryDirectory() + "int-\(UUID().uuidString)", Harness.packPath],
-                                         environment: try environment(), output: log)
+                                         environment: try await environment(), output: log)
         // Wait until the run's users exist, then interrupt it.
         var run: String?
         var created = false
@@ -105,7 +105,7 @@ import TestSupport
         for _ in 0..<600 where !exited {
             if waitpid(pid, &status, WNOHANG) == pid { exited = true } else { try await Task.sleep(nanoseconds: 100_000_000) }
         }
-        if !exited { kill(pid, SIGKILL); ChildProcess.wait(for: pid) }
+        if !exited { kill(pid, SIGKILL); await ChildProcess.wait(for: pid) }
         #expect(exited, "the run did not stop within 60 s of SIGINT")
         let out = try String(contentsOfFile: log, encoding: .utf8)
         #expect(out.contains("interrupted"), "\(out)")

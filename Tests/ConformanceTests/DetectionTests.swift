@@ -31,9 +31,9 @@ import Testing
 
     @Test(arguments: expectations)
     func plantedFaultFailsItsCriterion(_ e: Expectation) async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: [e.fault])
+        let api = try await ReferenceStack.ExtraAPI(faults: [e.fault])
         defer { api.stop() }
-        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios())
+        let result = try await Harness.run(try await Harness.target(apiURL: api.url), try Harness.scenarios())
         let failures = Harness.failures(result)
         let fired = failures[e.criterion] ?? []
         #expect(!fired.isDisjoint(with: e.oracles), "\(e.fault): \(e.criterion) fired \(fired.sorted()); all: \(failures)")
@@ -43,9 +43,9 @@ import Testing
     /// A home-made bcrypt/HS256 auth instead of Better Auth: SC-011 fails with sentences a
     /// judge understands. Its own stack, since it leaves a `users` table behind.
     @Test func customAuthFailsSC011WithReadableEvidence() async throws {
-        let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
+        let own = try await ReferenceStack.PrivateStack(faults: ["custom-auth"])
         defer { own.stop() }
-        let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
+        let target = try await Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-011", "SC-002", "SC-012"]))
         let fired = Harness.failures(result)["SC-011"] ?? []
         // Its tasks reference its own users table, not Better Auth's "user".
@@ -62,25 +62,25 @@ import Testing
 
     /// The API writes to another database than the one the harness is given: SC-012 fails.
     @Test func foreignDatabaseFailsSC012() async throws {
-        let own = try ReferenceStack.PrivateStack(faults: ["foreign-database"])
+        let own = try await ReferenceStack.PrivateStack(faults: ["foreign-database"])
         defer { own.stop() }
-        let result = try await Harness.run(try Harness.target(stack: own.stack), try Harness.scenarios(criteria: ["SC-012"]))
+        let result = try await Harness.run(try await Harness.target(stack: own.stack), try Harness.scenarios(criteria: ["SC-012"]))
         let fired = Harness.failures(result)["SC-012"] ?? []
         #expect(fired.contains("WrittenElsewhere"), "\(fired)")
         #expect(result.exitStatus == 1)
     }
 
     @Test func skipExpIsCaughtByTheExpiredTokenProbe() async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: ["skip-exp"])
+        let api = try await ReferenceStack.ExtraAPI(faults: ["skip-exp"])
         defer { api.stop() }
-        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-003"]))
+        let result = try await Harness.run(try await Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-003"]))
         let failed = result.allCases.filter { $0.outcome.kind == .failed }.map(\.name)
         #expect(failed.contains { $0.lowercased().contains("expired") }, "\(failed)")
         #expect(failed.allSatisfy { $0.lowercased().contains("expired") }, "only the expired probe should fail: \(failed)")
     }
 
     @Test func cleanAppRaisesNoAlarm() async throws {
-        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-003", "SC-004", "SC-005", "SC-007", "SC-010"]))
+        let result = try await Harness.run(try await Harness.target(), try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-003", "SC-004", "SC-005", "SC-007", "SC-010"]))
         #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
         #expect(result.count(.error) == 0, "\(Harness.describe(result))")
         #expect(result.count(.passed) > 150)
@@ -89,7 +89,7 @@ import Testing
     /// SC-011 passes on the clean app; SC-012 fails there with the honest message and nothing
     /// else, and is skipped with the reason when the target says `expectNeon: false`.
     @Test func cleanAppPassesSC011AndIsHonestlyNotNeon() async throws {
-        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-011", "SC-012"]))
+        let result = try await Harness.run(try await Harness.target(), try Harness.scenarios(criteria: ["SC-011", "SC-012"]))
         let failures = Harness.failures(result)
         #expect(failures["SC-011"] == nil, "\(Harness.describe(result))")
         let sc011 = result.allCases.filter { $0.criterion == "SC-011" }
@@ -103,7 +103,7 @@ import Testing
         #expect(message.contains("127.0.0.1 is not Neon"), "\(message)")
         #expect(message.contains("no neon.* settings") && message.contains("no TLS"), "\(message)")
 
-        var relaxed = try Harness.target()
+        var relaxed = try await Harness.target()
         relaxed.expectNeon = false
         let skipped = try await Harness.run(relaxed, try Harness.scenarios(criteria: ["SC-012"]))
         #expect(skipped.count(.failed) == 0, "\(Harness.describe(skipped))")
@@ -113,7 +113,7 @@ import Testing
     /// A target may narrow the denial to 404, so as not to reveal existence: the reference app's
     /// 403 for a path/token mismatch then fails as `DenialStatus`, and nothing else does.
     @Test func narrowedDenialTurnsA403IntoAFinding() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.denyStatuses = [404]
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-004"]))
         let fired = Harness.failures(result)["SC-004"] ?? []
@@ -129,7 +129,7 @@ import Testing
         let text = #"{"id": "wide-matrix", "criterion": "SC-004", "title": "ten users", "users": USERS, "steps": [{"check": "isolation", "with": {"objectsPerUser": 2, "operations": ["get"]}}]}"#
             .replacingOccurrences(of: "USERS", with: "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         let scenario = try ScenarioLoader.parse(JSONNode(value: try JSONParser.parse(text), file: "wide.json"))
-        let result = try await Harness.run(try Harness.target(), [scenario])
+        let result = try await Harness.run(try await Harness.target(), [scenario])
         #expect(result.count(.failed) == 0 && result.count(.error) == 0, "\(Harness.describe(result))")
         let names2 = result.allCases.map(\.name)
         for attacker in names {
@@ -142,7 +142,7 @@ import Testing
 
     /// Issue 4: "not a single false alarm in 20 consecutive runs" of the matrix.
     @Test func matrixHasNoFalseAlarmInTwentyRuns() async throws {
-        let target = try Harness.target()
+        let target = try await Harness.target()
         let pack = try Harness.scenarios(criteria: ["SC-004"])
         for run in 1...20 {
             let result = try await Harness.run(target, pack)

@@ -7,7 +7,7 @@ import Testing
 /// exits non-zero when a run could not work.
 @Suite struct DoctorTests {
     func usersLeft(_ doctor: Doctor) async throws -> Int {
-        let db = try await Database.connect(url: try ReferenceStack.shared().databaseURL)
+        let db = try await Database.connect(url: try await ReferenceStack.shared().databaseURL)
         defer { db.close() }
         return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1",
                                  [TestEmails(runID: doctor.runID).likePattern]).first?["n"]?.intValue ?? -1
@@ -16,7 +16,7 @@ import Testing
     func finding(_ findings: [Doctor.Finding], _ subject: String) -> Doctor.Finding? { findings.first { $0.subject == subject } }
 
     @Test func aHealthyTargetPassesAndItsUserIsGone() async throws {
-        let doctor = Doctor(target: try Harness.target(), redactor: Redactor())
+        let doctor = Doctor(target: try await Harness.target(), redactor: Redactor())
         let findings = await doctor.examine()
         let text = findings.map { "\($0.level) \($0.subject): \($0.detail)" }.joined(separator: "\n")
         #expect(findings.filter(\.blocking).isEmpty, "\(text)")
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aWrongRouteAndAMissingTableAreNamedAndBlock() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.expectNeon = false
         target.resources["tasks"]?.routes[.list] = Route(method: "GET", path: "/api/{userId}/todos")
         var notes = Resource.officialTasks
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func unreachableAuthBlocksTheSignUp() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.authURL = "http://127.0.0.1:9"
         let findings = await Doctor(target: target, redactor: Redactor()).examine()
         #expect(finding(findings, "Better Auth")?.blocking == true)
@@ -68,13 +68,13 @@ import Testing
         #expect(finding(findings, "sign-up")?.detail.contains("unreachable") == true)
     }
 
-    @Test func theCommandExitsNonZeroNamingTheProblem() throws {
+    @Test func theCommandExitsNonZeroNamingTheProblem() async throws {
         let file = NSTemporaryDirectory() + "doctor-target-\(UUID().uuidString).json"
         try Data(#"{"resources": {"tasks": {"table": "no_such_tasks"}}}"#.utf8).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
         var env = ProcessInfo.processInfo.environment
-        for (k, v) in try ReferenceStack.shared().values { env[k] = v }
-        let (status, out) = try ReferenceStack.run([Harness.binary(), "doctor", "--target", file], environment: env)
+        for (k, v) in try await ReferenceStack.shared().values { env[k] = v }
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "doctor", "--target", file], environment: env)
         #expect(status == 2, "\(out)")
         #expect(out.contains("FAIL table: tasks: table \"no_such_tasks\" is not in the database"), "\(out)")
         #expect(out.contains("ok   sign-up"), "\(out)")
@@ -109,10 +109,10 @@ import Testing
 /// made and removed from the app's own users table; and an app without login is said to be one.
 @Suite struct DoctorOwnIdentityTests {
     @Test func ownLoginUserIsMadeAndRemovedFromTheAppsTable() async throws {
-        let stack = try ReferenceStack.isolated()
-        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
+        let stack = try await ReferenceStack.isolated()
+        let api = try await ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
         defer { api.stop() }
-        var target = try Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
+        var target = try await Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
         target.expectNeon = false
         let doctor = Doctor(target: target, redactor: Redactor())
         let findings = await doctor.examine()
@@ -128,9 +128,9 @@ import Testing
     }
 
     @Test func anAppWithoutLoginIsSaidToBeOne() async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "no-login")
+        let api = try await ReferenceStack.ExtraAPI(faults: [], shape: "no-login")
         defer { api.stop() }
-        let target = try Harness.target(apiURL: api.url, targetFile: "targets/no-login-example.json")
+        let target = try await Harness.target(apiURL: api.url, targetFile: "targets/no-login-example.json")
         let findings = await Doctor(target: target, redactor: Redactor()).examine()
         let text = findings.map { "\($0.level) \($0.subject): \($0.detail)" }.joined(separator: "\n")
         #expect(findings.first { $0.subject == "sign-up" }?.detail.contains("no login") == true, "\(text)")

@@ -6,7 +6,7 @@ import Testing
 /// the verdict (the load phase's verdict depends on how busy the machine is, so it is not asserted).
 @Suite(.serialized) struct FiguresTests {
     @Test func latencyAndTokenLifetimeAreInTheReports() async throws {
-        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: ["SC-008", "SC-009"], excludingLoad: false))
+        let result = try await Harness.run(try await Harness.target(), try Harness.scenarios(criteria: ["SC-008", "SC-009"], excludingLoad: false))
         #expect(result.count(.error) == 0, "\(Harness.describe(result))")
         let json = ResultsJSON.render(result, redactor: Redactor())
         for op in ["tasks.list", "tasks.create", "tasks.get", "tasks.update", "tasks.toggle"] {
@@ -35,9 +35,9 @@ import Testing
 
     /// A stack that keeps Better Auth's 15-minute default fails SC-009 with the observed figure.
     @Test func betterAuthsDefaultLifetimeFailsSC009() async throws {
-        let own = try ReferenceStack.PrivateStack(faults: [], environment: ["REFERENCE_JWT_LIFETIME": "15m"])
+        let own = try await ReferenceStack.PrivateStack(faults: [], environment: ["REFERENCE_JWT_LIFETIME": "15m"])
         defer { own.stop() }
-        let result = try await Harness.run(try Harness.target(stack: own.stack), try Harness.scenarios(criteria: ["SC-009"]))
+        let result = try await Harness.run(try await Harness.target(stack: own.stack), try Harness.scenarios(criteria: ["SC-009"]))
         let json = ResultsJSON.render(result, redactor: Redactor())
         #expect(Harness.failures(result)["SC-009"]?.contains("TokenLifetime") == true, "\(Harness.describe(result))")
         #expect(json.contains("900 s"), "the observed lifetime is in the report")
@@ -46,9 +46,9 @@ import Testing
 
     /// The isolation oracles stay on during the load phase.
     @Test func aLeakUnderLoadIsCaught() async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: ["list-unfiltered"])
+        let api = try await ReferenceStack.ExtraAPI(faults: ["list-unfiltered"])
         defer { api.stop() }
-        let result = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-008"], excludingLoad: false))
+        let result = try await Harness.run(try await Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-008"], excludingLoad: false))
         #expect((Harness.failures(result)["SC-008"] ?? []).contains("CrossUserRead"), "\(Harness.describe(result))")
     }
 }

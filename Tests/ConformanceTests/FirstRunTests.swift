@@ -9,7 +9,7 @@ import Testing
     static let firstCriteria: Set<String> = ["SC-001", "SC-002", "SC-005", "SC-007"]
 
     @Test func firstCriteriaPassOnTheCleanApp() async throws {
-        let result = try await Harness.run(try Harness.target(), try Harness.scenarios(criteria: Self.firstCriteria))
+        let result = try await Harness.run(try await Harness.target(), try Harness.scenarios(criteria: Self.firstCriteria))
         #expect(Set(result.suites.map(\.criterion)) == Self.firstCriteria)
         #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
         #expect(result.count(.error) == 0, "\(Harness.describe(result))")
@@ -18,26 +18,26 @@ import Testing
     }
 
     @Test func tokenOnlyShapeWithItsTargetFile() async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "token-only")
+        let api = try await ReferenceStack.ExtraAPI(faults: [], shape: "token-only")
         defer { api.stop() }
-        let target = try Harness.target(apiURL: api.url, targetFile: "targets/token-only.json")
+        let target = try await Harness.target(apiURL: api.url, targetFile: "targets/token-only.json")
         let result = try await Harness.run(target, try Harness.scenarios(criteria: Self.firstCriteria.union(["SC-004"])))
         #expect(result.count(.failed) == 0, "\(Harness.describe(result))")
         #expect(result.count(.error) == 0, "\(Harness.describe(result))")
         #expect(result.count(.passed) >= 30)
 
         // The default (official) target against this app cannot work: it must say so, not pass.
-        let wrong = try await Harness.run(try Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-002"]))
+        let wrong = try await Harness.run(try await Harness.target(apiURL: api.url), try Harness.scenarios(criteria: ["SC-002"]))
         #expect(wrong.count(.failed) > 0)
     }
 
     @Test func cliWritesAValidJUnitFileAndCleansUp() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let reports = NSTemporaryDirectory() + "conformance-reports-\(UUID().uuidString)"
         var env = ProcessInfo.processInfo.environment
         for (k, v) in stack.values { env[k] = v }
         env["CI"] = "true"
-        let (status, output) = try ReferenceStack.run([Harness.binary(), "run", "--reports", reports, "--criterion", "SC-001",
+        let (status, output) = try await ReferenceStack.run([Harness.binary(), "run", "--reports", reports, "--criterion", "SC-001",
                                                       "--criterion", "SC-002", "--criterion", "SC-005", "--criterion", "SC-007",
                                                       Harness.packPath], environment: env)
         #expect(status == 0, "\(output)")
@@ -61,10 +61,10 @@ import Testing
     /// Clean-up deletes the run's users and every row they own in every table that references
     /// the user table (found, not configured) — and nothing of anyone else.
     @Test func cleanUpDeletesOnlyTheRunsUsersAndTheirRows() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let db = try await Database.connect(url: stack.databaseURL)
         defer { db.close() }
-        let target = try Harness.target()
+        let target = try await Harness.target()
         // A bystander with a task and a note, and a table no target names, without ON DELETE CASCADE.
         let client = try HTTPClient(options: HTTPClientOptions())
         defer { client.shutdown() }
@@ -106,14 +106,14 @@ import Testing
         }
     }
 
-    @Test func misspelledKeyExitsTwoWithFileAndPointer() throws {
+    @Test func misspelledKeyExitsTwoWithFileAndPointer() async throws {
         let dir = NSTemporaryDirectory() + "conformance-bad-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let file = dir + "/bad.json"
         try #"{"id": "x", "criterion": "SC-002", "title": "t", "users": ["a"], "steps": [{"call": "tasks.list", "as": "a", "expcet": {"status": 200}}]}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
         for command in ["validate", "run"] {
-            let (status, output) = try ReferenceStack.run([Harness.binary(), command, "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9", file].filter { command == "run" || !$0.contains("url") && !$0.hasPrefix("http") })
+            let (status, output) = try await ReferenceStack.run([Harness.binary(), command, "--auth-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9", file].filter { command == "run" || !$0.contains("url") && !$0.hasPrefix("http") })
             #expect(status == 2, "\(command): \(output)")
             #expect(output.contains(file), "\(output)")
             #expect(output.contains("/steps/0/expcet"), "\(output)")
@@ -121,18 +121,18 @@ import Testing
         }
     }
 
-    @Test func validateChecksAgainstATargetAndRefusesAnEmptyFolder() throws {
+    @Test func validateChecksAgainstATargetAndRefusesAnEmptyFolder() async throws {
         let dir = NSTemporaryDirectory() + "conformance-empty-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let (emptyStatus, emptyOutput) = try ReferenceStack.run([Harness.binary(), "validate", dir])
+        let (emptyStatus, emptyOutput) = try await ReferenceStack.run([Harness.binary(), "validate", dir])
         #expect(emptyStatus == 2, "\(emptyOutput)")
         let target = dir + "/todos.json"
         try #"{"resources": {"todos": {"table": "todos", "owner": "user_id", "routes": {"list": "GET /api/todos"}}}}"#
             .write(toFile: target, atomically: true, encoding: .utf8)
-        let (status, output) = try ReferenceStack.run([Harness.binary(), "validate", "--target", target, Harness.packPath])
+        let (status, output) = try await ReferenceStack.run([Harness.binary(), "validate", "--target", target, Harness.packPath])
         #expect(status == 2, "\(output)")
         #expect(output.contains("sc-004-isolation.json: /steps/0/with/resource"), "\(output)")
-        let (fine, fineOutput) = try ReferenceStack.run([Harness.binary(), "validate", "--target", ReferenceStack.root + "/targets/token-only.json", Harness.packPath])
+        let (fine, fineOutput) = try await ReferenceStack.run([Harness.binary(), "validate", "--target", ReferenceStack.root + "/targets/token-only.json", Harness.packPath])
         #expect(fine == 0 && fineOutput.contains("scenario(s) valid"), "\(fineOutput)")
     }
 

@@ -29,7 +29,7 @@ import TestSupport
     }
 
     func run(page: String, base: String, reports: String) async throws -> RunResult {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.frontendURL = base + "/" + page
         var options = RunOptions()
         options.reportsDirectory = reports

@@ -148,13 +148,13 @@ import TestSupport
 
     /// The page parses as HTML with no error but libxml2's (HTML 4) ignorance of HTML5 and SVG
     /// element names, and as XML with none at all: nothing the app sent broke the markup.
-    @Test func xmllintParsesIt() throws {
+    @Test func xmllintParsesIt() async throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/report.html"
         try HTMLReport.render(hostileRun(folder: dir), redactor: redactor(), reportsDirectory: dir)
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let (status, output) = try ChildProcess.runUnchecked("/usr/bin/env", ["xmllint", "--html", "--noout", path])
+        let (status, output) = try await ChildProcess.runUnchecked("/usr/bin/env", ["xmllint", "--html", "--noout", path])
         #expect(status == 0, "\(output)")
         let html5 = Set(["header", "main", "section", "footer", "details", "summary", "figure", "figcaption",
                          "svg", "g", "rect", "line", "text", "title"])
@@ -164,7 +164,7 @@ import TestSupport
             return !html5.contains(line[r].split(separator: " ")[1].lowercased())
         }
         #expect(unexpected.isEmpty, "\(unexpected.prefix(10).joined(separator: "\n"))")
-        let (xmlStatus, xmlOutput) = try ChildProcess.runUnchecked("/usr/bin/env", ["xmllint", "--noout", path])
+        let (xmlStatus, xmlOutput) = try await ChildProcess.runUnchecked("/usr/bin/env", ["xmllint", "--noout", path])
         #expect(xmlStatus == 0 && xmlOutput.isEmpty, "\(xmlOutput)")
     }
 

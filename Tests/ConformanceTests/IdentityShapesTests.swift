@@ -48,9 +48,9 @@ import Testing
     /// from that table — found through the owner column's foreign key — and a sign-up the app
     /// refuses is an error of the run's setup, never a failed criterion.
     @Test func ownUsersTableAndRefusedSignUps() async throws {
-        let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
+        let own = try await ReferenceStack.PrivateStack(faults: ["custom-auth"])
         defer { own.stop() }
-        let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
+        let target = try await Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-004", "SC-006"]))
         #expect(result.count(.failed) == 0 && result.count(.error) == 0, "\(Harness.describe(result))")
         #expect(result.notes.contains { $0.contains("clean-up: deleted") && $0.contains("from users") && $0.contains("user_tasks") }, "\(result.notes)")
@@ -93,7 +93,7 @@ import Testing
     /// empty body gets FastAPI's 422) could not be carried out: errors with the answer as
     /// evidence, exit status 2, and no criterion fails for it.
     @Test func aCheckWhoseSetupTheAppRefusesIsAnError() async throws {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.resources["tasks"]?.textFields = []
         target.resources["tasks"]?.requiredFields = []
         let text = #"{"id": "setup-refused", "criterion": "SC-004", "title": "t", "users": ["sr1", "sr2"], "steps": [{"check": "isolation", "with": {"operations": ["get"]}}]}"#

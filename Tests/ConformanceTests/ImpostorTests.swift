@@ -82,7 +82,7 @@ final class FixtureAPI: Sendable {
 
     @Test("a login that ignores the password: ImpostorSignIn, and the impostor's reads and write of the victim's task are SC-004")
     func anyPasswordBreachesTheVictimsData() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let api = try FixtureAPI(["--login", "any-password"], stack: stack)
         defer { api.stop() }
         let target = try api.target(stack: stack, auth: FixtureAPI.ownLogin)
@@ -111,7 +111,7 @@ final class FixtureAPI: Sendable {
 
     @Test("a checked login on HS256 tokens without iss/aud: no impostor, wrong iss/aud are notes, an enum stored by name is equal")
     func ownLoginWithoutIssuerAndAnEnumByName() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let api = try FixtureAPI(["--login", "checked"], stack: stack)
         defer { api.stop() }
         let target = try api.target(stack: stack, auth: FixtureAPI.ownLogin)
@@ -146,7 +146,7 @@ final class FixtureAPI: Sendable {
     /// not accepted (only a success is), and not a pass either: `DenialStatus`.
     @Test(arguments: [404, 500])
     func anExpiredTokenAnsweredNeither401Nor2xxIsADenialStatus(_ status: Int) async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let api = try FixtureAPI(["--expired-status", String(status)], stack: stack)
         defer { api.stop() }
         let target = try api.target(stack: stack, auth: FixtureAPI.ownLogin)
@@ -161,7 +161,7 @@ final class FixtureAPI: Sendable {
     /// credential the clean app refuses from everyone. Every forged probe is refused too — and
     /// none of those refusals may pass, since the genuine token got 401 on the same call.
     @Test func refusalsOfAnAPIThatRefusesTheGenuineTokenAreNotJudged() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let file = NSTemporaryDirectory() + "conformance-session-\(UUID().uuidString).json"
         try #"{"auth": {"token": "session"}}"#.write(toFile: file, atomically: true, encoding: .utf8)
         defer { unlink(file) }
@@ -180,9 +180,9 @@ final class FixtureAPI: Sendable {
     /// The reference app's `custom-auth` fault: home-made HS256 tokens without iss or aud. A
     /// validly signed token with a wrong iss is accepted there, and that is a note, not a failure.
     @Test func customAuthWrongIssuerIsANoteNotAFailure() async throws {
-        let own = try ReferenceStack.PrivateStack(faults: ["custom-auth"])
+        let own = try await ReferenceStack.PrivateStack(faults: ["custom-auth"])
         defer { own.stop() }
-        let target = try Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
+        let target = try await Harness.target(targetFile: "targets/custom-auth-example.json", stack: own.stack)
         let result = try await Harness.run(target, try Self.pack(["SC-003-every-request-needs-a-valid-jwt"]))
         for claim in ["iss", "aud"] {
             let probes = Self.cases(result, "wrong \(claim) → ")
@@ -200,8 +200,8 @@ final class FixtureAPI: Sendable {
     @Test("algorithm confusion is caught for each encoding of the public key a verifier may hold",
           arguments: [("pem", "PEM"), ("pem-nonl", "PEM without final newline"), ("der", "DER"), ("raw", "raw key bytes"), ("jwk", "JWK JSON")])
     func algorithmConfusionPerEncoding(_ encoding: String, _ probe: String) async throws {
-        let stack = try ReferenceStack.shared()
-        let base = try Harness.target().authBaseURL
+        let stack = try await ReferenceStack.shared()
+        let base = try await Harness.target().authBaseURL
         let api = try FixtureAPI(["--jwks", base + "/jwks", "--hmac-key", encoding, "--issuer", stack.authURL], stack: stack)
         defer { api.stop() }
         let target = try api.target(stack: stack, auth: "")

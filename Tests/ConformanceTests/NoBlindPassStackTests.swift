@@ -10,8 +10,8 @@ import TestSupport
 /// pass SC-006 in a real Chromium.
 @Suite(.serialized) struct NoBlindPassStackTests {
     /// The reference target with `get` and `update` mapped to paths the API does not serve.
-    static func missingRoutes(_ ops: [Conformance.Operation: Route]) throws -> Target {
-        var target = try Harness.target()
+    static func missingRoutes(_ ops: [Conformance.Operation: Route]) async throws -> Target {
+        var target = try await Harness.target()
         guard var tasks = target.resources["tasks"] else { throw ReferenceStack.Failure(description: "the reference target maps no tasks") }
         for (op, route) in ops { tasks.routes[op] = route }
         target.resources["tasks"] = tasks
@@ -23,7 +23,7 @@ import TestSupport
     }
 
     @Test func probesOfRoutesThatDoNotExistAreNotJudged() async throws {
-        let target = try Self.missingRoutes([.get: Route(method: "GET", path: "/api/{userId}/nowhere/{id}"),
+        let target = try await Self.missingRoutes([.get: Route(method: "GET", path: "/api/{userId}/nowhere/{id}"),
                                              .update: Route(method: "PUT", path: "/api/{userId}/tasks/{id}/nowhere")])
         let result = try await Harness.run(target, try Self.scenarios(["SC-004-cross-user-matrix", "SC-004-owner-fields-in-bodies",
                                                                       "SC-004-concurrent-users"]))
@@ -63,7 +63,7 @@ import TestSupport
 
     @Test func aMassAssignmentCreateOnARouteThatDoesNotExistIsNotJudged() async throws {
         // Before: any non-2xx passed. A create route that is not there refuses every body alike.
-        let target = try Self.missingRoutes([.create: Route(method: "POST", path: "/api/{userId}/nowhere")])
+        let target = try await Self.missingRoutes([.create: Route(method: "POST", path: "/api/{userId}/nowhere")])
         let result = try await Harness.run(target, try Self.scenarios(["SC-004-owner-fields-in-bodies"]))
         let create = result.allCases.filter { $0.check == "massAssignment" && $0.name.contains("creates") }
         #expect(create.count == 1, "\(result.allCases.map(\.name))")
@@ -102,7 +102,7 @@ import TestSupport
     }
 
     func frontend(_ url: String, reports: String) async throws -> RunResult {
-        var target = try Harness.target()
+        var target = try await Harness.target()
         target.frontendURL = url
         var options = RunOptions()
         options.reportsDirectory = reports

@@ -18,8 +18,8 @@ import Glibc
         let url: String
         let table: String
 
-        init(mode: String) throws {
-            let stack = try ReferenceStack.shared()
+        init(mode: String) async throws {
+            let stack = try await ReferenceStack.shared()
             table = "search_tasks_\(mode)"
             let portFile = NSTemporaryDirectory() + "search-app-\(UUID().uuidString).port"
             let python = ReferenceStack.root + "/reference-app/.venv/bin/python"
@@ -30,15 +30,15 @@ import Glibc
             var port = ""
             for _ in 0..<200 where port.isEmpty {
                 port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
-                if port.isEmpty { usleep(50_000) }
+                if port.isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
             }
-            guard !port.isEmpty else { kill(pid, SIGTERM); ChildProcess.wait(for: pid); throw ReferenceStack.Failure(description: "the search app wrote no port") }
+            guard !port.isEmpty else { kill(pid, SIGTERM); await ChildProcess.wait(for: pid); throw ReferenceStack.Failure(description: "the search app wrote no port") }
             url = "http://127.0.0.1:\(port)"
             // The port is bound before the app starts serving: wait for its health route.
             for _ in 0..<200 {
-                let (status, _) = try ChildProcess.runUnchecked("/usr/bin/curl", ["-sf", "-o", "/dev/null", url + "/health"])
+                let (status, _) = try await ChildProcess.runUnchecked("/usr/bin/curl", ["-sf", "-o", "/dev/null", url + "/health"])
                 if status == 0 { return }
-                usleep(50_000)
+                try await Task.sleep(nanoseconds: 50_000_000)
             }
             stop()
             throw ReferenceStack.Failure(description: "the search app at \(url) never answered")
@@ -51,8 +51,8 @@ import Glibc
     }
 
     /// The stack's auth server and database, the fixture's API and table; only create and list.
-    static func target(_ app: SearchApp) throws -> Target {
-        var target = try Harness.target(apiURL: app.url)
+    static func target(_ app: SearchApp) async throws -> Target {
+        var target = try await Harness.target(apiURL: app.url)
         var tasks = try #require(target.resources["tasks"])
         tasks.table = app.table
         for op in [Operation.get, .update, .delete, .toggle] {
@@ -74,7 +74,7 @@ import Glibc
     static func cases(_ r: RunResult, named part: String) -> [CaseResult] { r.allCases.filter { $0.name.contains(part) } }
 
     @Test func ownerFilteredSearchPasses() async throws {
-        let app = try SearchApp(mode: "filtered")
+        let app = try await SearchApp(mode: "filtered")
         defer { app.stop() }
         let result = try await Harness.run(try Self.target(app), try Self.scenarios())
         #expect(result.count(.failed) == 0 && result.count(.error) == 0, "\(Harness.describe(result))")
@@ -100,7 +100,7 @@ import Glibc
     }
 
     @Test func searchIgnoringTheOwnerIsACrossUserRead() async throws {
-        let app = try SearchApp(mode: "unfiltered")
+        let app = try await SearchApp(mode: "unfiltered")
         defer { app.stop() }
         let result = try await Harness.run(try Self.target(app), try Self.scenarios())
         let failures = Harness.failures(result)
@@ -115,7 +115,7 @@ import Glibc
     }
 
     @Test func stringFormattedSearchIsSC010() async throws {
-        let app = try SearchApp(mode: "formatted")
+        let app = try await SearchApp(mode: "formatted")
         defer { app.stop() }
         let result = try await Harness.run(try Self.target(app), try Self.scenarios())
         let failures = Harness.failures(result)
@@ -131,11 +131,11 @@ import Glibc
     /// writes at fresh objects of its own users, and the database audit shows them rewritten
     /// and deleted by nobody's request.
     @Test func unprotectedCopyIsCaughtByTheAudit() async throws {
-        let api = try ReferenceStack.ExtraAPI(faults: ["unprotected-route"])
+        let api = try await ReferenceStack.ExtraAPI(faults: ["unprotected-route"])
         defer { api.stop() }
         let scan = try Harness.scenarios(criteria: ["SC-003"]).filter { $0.id == "SC-003-routes-in-openapi" }
         #expect(scan.count == 1)
-        let result = try await Harness.run(try Harness.target(apiURL: api.url), scan)
+        let result = try await Harness.run(try await Harness.target(apiURL: api.url), scan)
         let audit = try #require(result.allCases.first { $0.name.hasPrefix("the database after the route probes") })
         guard case .failed(let findings) = audit.outcome else { Issue.record("the audit passed: \(audit.outcome)"); return }
         #expect(findings.contains { $0.oracle == .silentWrite && $0.message.contains("was changed by someone else") }, "\(findings.map(\.message))")
@@ -152,10 +152,10 @@ import Glibc
     /// sends it nothing, so no account is created outside the run's test addresses, and every
     /// account and row the run did create is gone afterwards.
     @Test func injectionSweepLeavesNoAccountBehind() async throws {
-        let stack = try ReferenceStack.isolated()
-        let api = try ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
+        let stack = try await ReferenceStack.isolated()
+        let api = try await ReferenceStack.ExtraAPI(faults: [], shape: "own-login", on: stack)
         defer { api.stop() }
-        let target = try Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
+        let target = try await Harness.target(apiURL: api.url, targetFile: "targets/own-login-example.json", stack: stack)
         let db = try await Database.connect(url: stack.databaseURL)
         defer { db.close() }
         // Other tests' runs on this stack create and remove only `cf-` users: those are not counted.

@@ -17,22 +17,22 @@ import Testing
     @Test func productionVerdictsEqualDevelopmentAtEveryJobCount() async throws {
         let scenarios = try Harness.scenarios(criteria: ["SC-004"])
         #expect(!scenarios.isEmpty)
-        let own = try ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "production"])
+        let own = try await ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "production"])
         defer { own.stop() }
-        let production = try Harness.target(stack: own.stack)
+        let production = try await Harness.target(stack: own.stack)
 
         // The identity-heavy criteria too (sign-in steps, impostor sign-ins, Better Auth's own
         // protocol probes), each against a server of its own so that no other test's rows are
         // seen: verdicts in production mode equal those in development mode.
         let wide = try Harness.scenarios(criteria: ["SC-001", "SC-003", "SC-004", "SC-011"])
-        let devStack = try ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "development"])
+        let devStack = try await ReferenceStack.PrivateStack(faults: [], environment: ["BETTER_AUTH_ENV": "development"])
         defer { devStack.stop() }
-        async let devWide = Harness.run(try Harness.target(stack: devStack.stack), wide, jobs: 4, stack: devStack.stack)
+        async let devWide = Harness.run(try await Harness.target(stack: devStack.stack), wide, jobs: 4, stack: devStack.stack)
         async let prodWide = Harness.run(production, wide, jobs: 4, stack: own.stack)
 
         // Side by side on one production server: the runs also compete for its one bucket, as
         // CI jobs sharing a staging server do. The last run's patience is nil: it must give up.
-        async let dev = Harness.run(try Harness.target(stack: devStack.stack), scenarios, jobs: 4, stack: devStack.stack)
+        async let dev = Harness.run(try await Harness.target(stack: devStack.stack), scenarios, jobs: 4, stack: devStack.stack)
         async let jobs1 = Harness.run(production, scenarios, jobs: 1, stack: own.stack)
         async let jobs4 = Harness.run(production, scenarios, jobs: 4, stack: own.stack)
         async let jobs8 = Harness.run(production, scenarios, jobs: 8, stack: own.stack)

@@ -8,9 +8,9 @@ import Testing
 /// JWTs, the database password and BETTER_AUTH_SECRET must appear in none of them.
 @Suite(.serialized) struct RedactionTests {
     @Test func noSecretReachesAnyOutput() async throws {
-        let stack = try ReferenceStack.shared()
+        let stack = try await ReferenceStack.shared()
         let redactor = Redactor()
-        let target = try Harness.target()
+        let target = try await Harness.target()
         let result = try await Harness.run(target, try Harness.scenarios(criteria: ["SC-001", "SC-002", "SC-003"]), redactor: redactor, keep: false)
         // What the run learnt: every secret of every user it created, plus the two given ones.
         var secrets: [String] = [stack.secret, try #require(DatabaseURL.password(of: stack.databaseURL))]

@@ -44,10 +44,10 @@ import Testing
     func shapeIsJudgedRight(_ v: Variant) async throws {
         // An own users table holds bcrypt hashes that another test's SC-011 scan of the shared
         // database would read: those shapes get a stack of their own.
-        let stack = v.shape == "own-login" ? try ReferenceStack.isolated() : try ReferenceStack.shared()
-        let api = try ReferenceStack.ExtraAPI(faults: v.faults, shape: v.shape, on: stack)
+        let stack = v.shape == "own-login" ? try await ReferenceStack.isolated() : try await ReferenceStack.shared()
+        let api = try await ReferenceStack.ExtraAPI(faults: v.faults, shape: v.shape, on: stack)
         defer { api.stop() }
-        let target = try Harness.target(apiURL: api.url, targetFile: v.target, stack: stack)
+        let target = try await Harness.target(apiURL: api.url, targetFile: v.target, stack: stack)
         let result = try await Harness.run(target, try Harness.scenarios(criteria: v.criteria))
         let failures = Harness.failures(result)
         #expect(result.count(.error) == 0, "\(v): \(Harness.describe(result))")

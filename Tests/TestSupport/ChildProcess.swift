@@ -46,6 +46,40 @@ public enum ChildProcess {
         return (status, output)
     }
 
+    /// `run`, off the cooperative pool: async tests must not hold one of its few threads (two on
+    /// a 2-core machine) for the length of a command, or every other suite in the process stalls.
+    @discardableResult
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
+                           in directory: String? = nil, outputFolder: String? = nil) async throws -> String {
+        try await offPool { try run(path, arguments, environment: environment, in: directory, outputFolder: outputFolder) }
+    }
+
+    /// `runUnchecked`, off the cooperative pool (see the async `run`).
+    public static func runUnchecked(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
+                                    in directory: String? = nil,
+                                    outputFolder: String? = nil) async throws -> (status: Int32, output: String) {
+        try await offPool {
+            try runUnchecked(path, arguments, environment: environment, in: directory, outputFolder: outputFolder)
+        }
+    }
+
+    /// `wait(for:)`, off the cooperative pool.
+    @discardableResult
+    public static func wait(for pid: pid_t) async -> Int32 {
+        (try? await offPool { wait(for: pid) }) ?? -1
+    }
+
+    /// Runs blocking work on a thread of its own and resumes the caller when it is done. A
+    /// dedicated thread rather than a Dispatch queue: on Linux the global queues and the Swift
+    /// concurrency pool draw on the same few threads.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
     /// Starts `argv` without waiting; stdout and stderr go to the file `output` (created or
     /// truncated). Reap it with `wait(for:)`; signal it with `kill(pid, …)`.
     public static func start(_ argv: [String], environment: [String: String]? = nil, output: String = "/dev/null",

@@ -144,11 +144,9 @@ public final class TestCluster: Sendable {
         }
     }
 
-    /// Runs blocking work (child processes) on a Dispatch thread, not the cooperative pool.
+    /// Runs blocking work (child processes) on a thread of its own, not the cooperative pool.
     private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
+        try await ChildProcess.offPool(work)
     }
 
     /// Stops the server and deletes the folder. Idempotent.

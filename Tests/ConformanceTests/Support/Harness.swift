@@ -5,8 +5,9 @@ import Foundation
 enum Harness {
     static var packPath: String { ReferenceStack.root + "/scenarios/phase2" }
 
-    static func target(apiURL: String? = nil, targetFile: String? = nil, stack given: ReferenceStack.Stack? = nil) throws -> Target {
-        let stack = try given ?? ReferenceStack.shared()
+    static func target(apiURL: String? = nil, targetFile: String? = nil, stack given: ReferenceStack.Stack? = nil) async throws -> Target {
+        let stack: ReferenceStack.Stack
+        if let given { stack = given } else { stack = try await ReferenceStack.shared() }
         var env = stack.values
         if let apiURL { env["API_URL"] = apiURL }
         var target = try TargetLoader(environment: env).load(file: targetFile.map { ReferenceStack.root + "/" + $0 }, overrides: .init())
@@ -36,7 +37,9 @@ enum Harness {
         options.jobs = jobs
         options.keep = keep
         options.rateLimitPatience = rateLimitPatience
-        return try await Runner(target: target, options: options, environment: try (stack ?? ReferenceStack.shared()).values, redactor: redactor)
+        let environment: [String: String]
+        if let stack { environment = stack.values } else { environment = try await ReferenceStack.shared().values }
+        return try await Runner(target: target, options: options, environment: environment, redactor: redactor)
             .run(scenarios) { _ in }
     }
 

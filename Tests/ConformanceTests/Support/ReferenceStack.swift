@@ -23,8 +23,8 @@ enum ReferenceStack {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    private static let started = Locked<Stack?>(nil)
-    private static let isolatedStack = Locked<Stack?>(nil)
+    private static let started = Locked<Task<Stack, Error>?>(nil)
+    private static let isolatedStack = Locked<Task<Stack, Error>?>(nil)
     /// Env files of the stacks this process started itself, stopped at exit.
     private static let owned = Locked<[String]>([])
 
@@ -34,31 +34,43 @@ enum ReferenceStack {
     }
 
     /// The stack `scripts/test` started (REFERENCE_ENV_FILE), else one of this process's own.
-    static func shared() throws -> Stack {
-        try lazily(started, name: "tests", given: ProcessInfo.processInfo.environment["REFERENCE_ENV_FILE"])
+    static func shared() async throws -> Stack {
+        try await lazily(started, name: "tests", given: ProcessInfo.processInfo.environment["REFERENCE_ENV_FILE"])
     }
 
     /// A second stack shared by the tests whose apps leave data another test would see in the
     /// shared database (an own users table with bcrypt hashes, which SC-011's hash scan reads):
     /// started the first time it is asked for, stopped at exit.
-    static func isolated() throws -> Stack { try lazily(isolatedStack, name: "isolated", given: nil) }
+    static func isolated() async throws -> Stack { try await lazily(isolatedStack, name: "isolated", given: nil) }
 
-    private static func lazily(_ cell: Locked<Stack?>, name: String, given: String?) throws -> Stack {
-        try cell.withLock { current in
+    /// The first caller starts the stack; the others wait for the same start without holding a
+    /// thread. A failed start is forgotten, so the next caller tries again.
+    private static func lazily(_ cell: Locked<Task<Stack, Error>?>, name: String, given: String?) async throws -> Stack {
+        let task = cell.withLock { current -> Task<Stack, Error> in
             if let current { return current }
-            let envFile: String
-            if let given, FileManager.default.fileExists(atPath: given) {
-                envFile = given
-            } else {
-                envFile = NSTemporaryDirectory() + "conformance-\(name)-\(getpid()).env"
-                try run(["scripts/services", "up", "--env-file", envFile])
-                let first = owned.withLock { list -> Bool in list.append(envFile); return list.count == 1 }
-                if first { atexit { ReferenceStack.stopOwned() } }
-            }
-            let stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
-            current = stack
-            return stack
+            let task = Task { try await start(name: name, given: given) }
+            current = task
+            return task
         }
+        do {
+            return try await task.value
+        } catch {
+            cell.withLock { current in current = nil }
+            throw error
+        }
+    }
+
+    private static func start(name: String, given: String?) async throws -> Stack {
+        let envFile: String
+        if let given, FileManager.default.fileExists(atPath: given) {
+            envFile = given
+        } else {
+            envFile = NSTemporaryDirectory() + "conformance-\(name)-\(getpid()).env"
+            try await run(["scripts/services", "up", "--env-file", envFile])
+            let first = owned.withLock { list -> Bool in list.append(envFile); return list.count == 1 }
+            if first { atexit { ReferenceStack.stopOwned() } }
+        }
+        return Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
     }
 
     /// One more API on the shared database and auth server, with faults or another shape.
@@ -68,11 +80,11 @@ enum ReferenceStack {
         let stack: Stack
 
         /// `shape` is one of the reference app's shapes (`scripts/services --help` lists them).
-        init(faults: [String], shape: String = "official", environment extra: [String: String] = [:]) throws {
+        init(faults: [String], shape: String = "official", environment extra: [String: String] = [:]) async throws {
             let envFile = NSTemporaryDirectory() + "conformance-private-\(UUID().uuidString).env"
             var environment = ProcessInfo.processInfo.environment
             for (k, v) in extra { environment[k] = v }
-            try ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ","),
+            try await ReferenceStack.run(["scripts/services", "up", "--env-file", envFile, "--faults", faults.joined(separator: ","),
                                     "--shape", shape],
                                    environment: environment)
             stack = Stack(envFile: envFile, values: try DotEnv.load(path: envFile))
@@ -85,10 +97,11 @@ enum ReferenceStack {
         let url: String
         let outFile: String
 
-        init(faults: [String], shape: String = "official", on given: Stack? = nil) throws {
-            let stack = try given ?? ReferenceStack.shared()
+        init(faults: [String], shape: String = "official", on given: Stack? = nil) async throws {
+            let stack: Stack
+            if let given { stack = given } else { stack = try await ReferenceStack.shared() }
             outFile = NSTemporaryDirectory() + "conformance-api-\(UUID().uuidString).env"
-            try ReferenceStack.run(["scripts/services", "api", "--env-file", stack.envFile, "--out", outFile,
+            try await ReferenceStack.run(["scripts/services", "api", "--env-file", stack.envFile, "--out", outFile,
                                     "--faults", faults.joined(separator: ","), "--shape", shape])
             guard let u = try DotEnv.load(path: outFile)["API_URL"] else { throw Failure(description: "no API_URL in \(outFile)") }
             url = u
@@ -123,5 +136,12 @@ enum ReferenceStack {
             throw Failure(description: "\(args.joined(separator: " ")) exited \(status): \(out)")
         }
         return (status, out)
+    }
+
+    /// `run`, off the cooperative pool: harness runs and `scripts/services` take seconds to
+    /// minutes, and a synchronous wait would hold one of the pool's few threads all that time.
+    @discardableResult
+    static func run(_ args: [String], environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.offPool { try run(args, environment: environment) }
     }
 }
