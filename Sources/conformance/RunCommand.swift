@@ -5,7 +5,7 @@ import Foundation
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scenarios against the app and write reports/ (exit 0 passed, 1 a criterion failed, 2 could not run).")
+        abstract: "Run scenarios against the app and write reports/ (exit 0 passed, 1 a criterion failed, 2 could not run or could not clean up).")
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var selection: SelectionOptions
@@ -67,6 +67,8 @@ struct RunCommand: AsyncParsableCommand {
         options.verbose = verbose
         options.reportsDirectory = reports
         options.criteria = criteria
+        options.journalFolder = RunJournal.folder(reports: reports)
+        options.targetFile = target.targetFile
         let redactor = Redactor()
         let console = Console(verbose: verbose, redactor: redactor)
         let runID = Runner.newRunID()
@@ -93,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
             console.line("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
         }
         for n in result.notes { console.line("note: \(n)") }
+        if let left = result.cleanupProblem {
+            FileHandle.standardError.write(Data("error: users were left behind: \(redactor.redact(left))\n".utf8))
+        }
         console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
         console.line(String(format: "timing: reports %.2f s, redaction %.2f s (the run itself %.1f s)", reportSeconds, redactor.secondsSpent, result.seconds))

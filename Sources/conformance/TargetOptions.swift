@@ -13,6 +13,10 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "The app's database URL, read only (default: DATABASE_URL).")
     var databaseURL: String?
 
+    @Option(name: .customLong("cleanup-database-url"),
+            help: "A second role for the clean-up's DELETEs, so --database-url can be SELECT-only (default: CLEANUP_DATABASE_URL).")
+    var cleanupDatabaseURL: String?
+
     @Option(name: .customLong("target"), help: "A target file describing the app's shape (see docs/target.md).")
     var targetFile: String?
 
@@ -39,6 +43,7 @@ struct TargetOptions: ParsableArguments {
         o.authURL = authURL
         o.apiURL = apiURL
         o.databaseURL = databaseURL
+        o.cleanupDatabaseURL = cleanupDatabaseURL
         o.neonBranch = neonBranch
         o.caFile = caFile
         o.frontendURL = frontendURL

@@ -72,9 +72,15 @@ public struct RunResult: Sendable {
     /// Every criterion's verdict, judged once; reports only render it.
     public var verdicts: [CriterionVerdict] { CriterionVerdict.judge(allCases) }
 
+    /// Set when the run's users could not all be removed: what was left and the command that
+    /// finishes the job. The run then exits 2, whatever it found.
+    public var cleanupProblem: String?
+
     /// 0 all passed, 1 a criterion failed, 2 the run could not be carried out as asked. A
-    /// proven failure wins over an error elsewhere: it is the more certain news.
+    /// proven failure wins over an error elsewhere: it is the more certain news. A clean-up
+    /// that left users behind wins over both: the database needs a hand.
     public var exitStatus: Int32 {
+        if cleanupProblem != nil { return 2 }
         if count(.failed) > 0 { return 1 }
         if count(.error) > 0 { return 2 }
         return 0

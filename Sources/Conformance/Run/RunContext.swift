@@ -23,7 +23,7 @@ public final class RunContext: Sendable {
 
     init(runID: String, target: Target, options: RunOptions, redactor: Redactor, http: any APISession,
          identities: any IdentityProvider, betterAuth: BetterAuthProvider?, database: Database?, databaseProblem: String?,
-         environment: [String: String]) {
+         environment: [String: String], journal: RunJournal? = nil) {
         self.runID = runID
         self.target = target
         self.options = options
@@ -31,7 +31,8 @@ public final class RunContext: Sendable {
         self.http = http
         self.identities = identities
         self.betterAuth = betterAuth
-        self.pool = UserPool(emails: TestEmails(runID: runID, domain: target.users.emailDomain), provider: identities, redactor: redactor)
+        self.pool = UserPool(emails: TestEmails(runID: runID, domain: target.users.emailDomain), provider: identities, redactor: redactor,
+                             journal: journal)
         self.users = UserDirectory(target: target, database: database)
         self.database = database
         self.databaseProblem = databaseProblem
@@ -78,5 +79,10 @@ public struct RunOptions: Sendable {
     public var rateLimitPatience = PacedSession.defaultPatience
     /// What each criterion demands, from the pack's `pack.json`, carried into the results.
     public var criteria: [String: CriterionInfo] = [:]
+    /// Where the run's journal goes (`RunJournal`); nil: no journal (a library caller's choice —
+    /// the command line always keeps one, in `<reports>/.runs`).
+    public var journalFolder: String?
+    /// The target file the run was given, recorded in the journal for `conformance cleanup`.
+    public var targetFile: String?
     public init() {}
 }

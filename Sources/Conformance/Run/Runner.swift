@@ -64,6 +64,10 @@ public struct Runner: Sendable {
         }
         defer { database?.close() }
 
+        let cleanupDatabase = try await connectCleanup(database: database)
+        defer { if cleanupDatabase !== database { cleanupDatabase?.close() } }
+        let journal = try beginJournal(runID: runID, started: started, database: database)
+
         // Every identity request of the run, whichever scenario or job makes it, queues here:
         // a rate-limited auth server is paced once for the run, not by each caller on its own.
         let paced = PacedSession(base: http, patience: options.rateLimitPatience)
@@ -85,7 +89,7 @@ public struct Runner: Sendable {
         }
         let context = RunContext(runID: runID, target: target, options: options, redactor: redactor, http: http,
                                  identities: identities, betterAuth: betterAuth, database: database, databaseProblem: databaseProblem,
-                                 environment: environment)
+                                 environment: environment, journal: journal)
         if let p = databaseProblem { context.note(p) }
 
         // A load phase measures latency: it runs alone, after everything else, so that other
@@ -102,34 +106,7 @@ public struct Runner: Sendable {
             (scenarios.firstIndex { $0.id == a.scenarioID } ?? 0) < (scenarios.firstIndex { $0.id == b.scenarioID } ?? 0)
         }
 
-        let emails = context.pool.emails
-        if !options.keep, let db = database {
-            let ids = await context.pool.createdIdentities.map(\.id)
-            do {
-                // After Ctrl-C this task is cancelled, and cancelled queries do not run: the
-                // clean-up gets a task of its own, which inherits no cancellation.
-                let cleanup = Cleanup(database: db, target: target)
-                let idsAreOurs = !target.identity.hasLogin
-                let (report, users) = try await Task { () async throws -> (Cleanup.Report, UserDirectory.Answer) in
-                    let users = await context.userTable()
-                    var table: UserTable?
-                    if case .found(let t, _) = users { table = t }
-                    return (try await cleanup.run(emails: emails, knownUserIDs: ids, users: table, idsAreOurs: idsAreOurs), users)
-                }.value
-                let rows = report.rows.sorted { $0.key < $1.key }.map { "\($0.value) from \($0.key)" }.joined(separator: ", ")
-                var from = ""
-                if case .found(let t, _) = users, !target.identity.isBetterAuth { from = " from \(t.display)" }
-                context.note("clean-up: deleted \(report.users) user(s) of run \(runID)\(from)\(rows.isEmpty ? "" : " and rows: \(rows)")")
-                if let left = report.leftBehind { context.note("clean-up: \(left)") }
-            } catch {
-                context.note("clean-up failed: \("\(error)"); the users of run \(runID) are \(emails.shown)")
-            }
-        } else if !options.keep, await !context.pool.attempted.isEmpty {
-            let why = target.databaseURL == nil ? "no database URL was given" : "the database could not be reached"
-            context.note("clean-up could not run (\(why)): the users of run \(runID) are \(emails.shown); delete them and their rows by that pattern")
-        } else if options.keep {
-            context.note("--keep: the users of run \(runID) (\(emails.shown)) and their rows were left in place")
-        }
+        let cleanupProblem = await cleanUp(context: context, database: cleanupDatabase, journal: journal)
         let waits = paced.waits
         if let line = RateLimitWait.summary(waits) { context.note(line) }
         if database?.connection.connectAttempts ?? 1 > 1 {
@@ -140,6 +117,7 @@ public struct Runner: Sendable {
                                target: describe(database: database), suites: suites, notes: context.notes.current)
         result.criteria = options.criteria
         result.rateLimitWaits = waits
+        result.cleanupProblem = cleanupProblem
         return result
     }
 

@@ -8,11 +8,14 @@ public actor UserPool {
     public let emails: TestEmails
     let provider: any IdentityProvider
     let redactor: Redactor
+    /// Where each sign-up is announced before it is sent (nil: a library caller without one).
+    public let journal: RunJournal?
     private var identities: [String: Task<Identity, Error>] = [:]
     private var created: [String: Identity] = [:]
     private var attemptedEmails: [String] = []
 
-    public init(emails: TestEmails, provider: any IdentityProvider, redactor: Redactor) {
+    public init(emails: TestEmails, provider: any IdentityProvider, redactor: Redactor, journal: RunJournal? = nil) {
+        self.journal = journal
         self.runID = emails.runID
         self.emails = emails
         self.provider = provider
@@ -22,6 +25,9 @@ public actor UserPool {
     public func identity(_ logicalName: String) async throws -> Identity {
         if let task = identities[logicalName] { return try await task.value }
         let email = emails.address(for: logicalName)
+        // Written and synced before the request: a run killed during the sign-up still names
+        // the user for `conformance cleanup`.
+        try journal?.willSignUp(email)
         attemptedEmails.append(email)
         let password = redactor.newPassword()
         let provider = self.provider
@@ -29,6 +35,7 @@ public actor UserPool {
         identities[logicalName] = task
         let identity = try await task.value
         created[logicalName] = identity
+        journal?.signedUp(email, id: identity.id)
         return identity
     }
 
@@ -36,6 +43,13 @@ public actor UserPool {
     public func update(_ identity: Identity) {
         created[identity.logicalName] = identity
         identities[identity.logicalName] = Task { identity }
+    }
+
+    /// Announces a sign-up a check makes itself (a probe user, a second sign-up with a known
+    /// address); false when the journal could not be written, and the sign-up must not go out.
+    public nonisolated func announce(_ email: String) -> Bool {
+        guard let journal else { return true }
+        return (try? journal.willSignUp(email)) != nil
     }
 
     public var createdIdentities: [Identity] { Array(created.values) }

@@ -5,6 +5,9 @@ public struct Target: Sendable {
     public var authBasePath: String = "/api/auth"
     public var apiURL: String
     public var databaseURL: String?
+    /// A second role for the clean-up's DELETEs (`--cleanup-database-url`), so the run itself
+    /// can read with a SELECT-only role; nil: the clean-up uses `databaseURL`.
+    public var cleanupDatabaseURL: String?
     /// `BETTER_AUTH_SECRET`, when given: lets the harness mint validly signed tokens to probe the API.
     public var secret: String?
     public var identity: Identity = .betterAuth

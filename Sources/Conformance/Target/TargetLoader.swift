@@ -8,6 +8,7 @@ public struct TargetLoader: Sendable {
         public var authURL: String?
         public var apiURL: String?
         public var databaseURL: String?
+        public var cleanupDatabaseURL: String?
         public var neonBranch: String?
         public var caFile: String?
         public var frontendURL: String?
@@ -86,11 +87,18 @@ public struct TargetLoader: Sendable {
             throw LoadError(file: file ?? "(command line)", location: ptr,
                             message: "expected \(what), found \"\(DatabaseURL.redacted(shown))\"")
         }
-        if let dbURL, !(dbURL.hasPrefix("postgres://") || dbURL.hasPrefix("postgresql://") || dbURL.contains("host=") || dbURL.contains("dbname=")) {
-            throw LoadError(file: file ?? "(command line)", location: "/database/url",
-                            message: "expected a PostgreSQL URL (postgresql://…) or connection string, found \(Self.kindOfURL(dbURL))")
+        let cleanupURL = try pick(overrides.cleanupDatabaseURL, nil, ["CLEANUP_DATABASE_URL"])
+        for (url, place) in [(dbURL, "/database/url"), (cleanupURL, "--cleanup-database-url")] {
+            guard let url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("host=") || url.contains("dbname=")) else { continue }
+            throw LoadError(file: place.hasPrefix("/") ? file ?? "(command line)" : "(command line)", location: place,
+                            message: "expected a PostgreSQL URL (postgresql://…) or connection string, found \(Self.kindOfURL(url))")
+        }
+        if cleanupURL != nil, dbURL == nil {
+            throw LoadError(file: "(command line)", location: "--cleanup-database-url",
+                            message: "a clean-up URL needs the database URL too (--database-url or DATABASE_URL): the run reads with that one")
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
+        t.cleanupDatabaseURL = cleanupURL
         t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
         // Only from the environment or .env: a secret on the command line shows in `ps`.
         t.secret = environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }

@@ -32,15 +32,17 @@ enum Harness {
     }
 
     static func run(_ target: Target, _ scenarios: [Scenario], redactor: Redactor = Redactor(), keep: Bool = false, jobs: Int = 4,
-                    rateLimitPatience: Double = PacedSession.defaultPatience, stack: ReferenceStack.Stack? = nil) async throws -> RunResult {
+                    rateLimitPatience: Double = PacedSession.defaultPatience, stack: ReferenceStack.Stack? = nil,
+                    journalFolder: String? = nil, progress: @escaping @Sendable (RunEvent) -> Void = { _ in }) async throws -> RunResult {
         var options = RunOptions()
         options.jobs = jobs
         options.keep = keep
         options.rateLimitPatience = rateLimitPatience
+        options.journalFolder = journalFolder
         let environment: [String: String]
         if let stack { environment = stack.values } else { environment = try await ReferenceStack.shared().values }
         return try await Runner(target: target, options: options, environment: environment, redactor: redactor)
-            .run(scenarios) { _ in }
+            .run(scenarios, progress: progress)
     }
 
     /// criterion → oracles that fired (errors as "error:KIND").

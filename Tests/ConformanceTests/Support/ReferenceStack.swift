@@ -19,6 +19,35 @@ enum ReferenceStack {
         var apiURL: String { values["API_URL"] ?? "" }
         var databaseURL: String { values["DATABASE_URL"] ?? "" }
         var secret: String { values["BETTER_AUTH_SECRET"] ?? "" }
+
+        /// Runs SQL as the cluster's superuser over its Unix socket (trust auth, as
+        /// `scripts/services` sets it up): for tests that make roles with fewer privileges.
+        @discardableResult
+        func superuserSQL(_ sql: String, database: String = "conformance") async throws -> String {
+            guard let state = values["REFERENCE_STATE_DIR"], let port = URLComponents(string: databaseURL)?.port else {
+                throw Failure(description: "the stack's env file names no REFERENCE_STATE_DIR or database port")
+            }
+            return try await ChildProcess.run("/usr/bin/env", ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                                               "-h", state + "/pg/run", "-p", String(port), "-U", "postgres",
+                                                               "-d", database, "-c", sql])
+        }
+
+        /// `superuserSQL` for a synchronous caller (a progress callback): psql is quick.
+        func superuserSQLBlocking(_ sql: String, database: String = "conformance") throws {
+            guard let state = values["REFERENCE_STATE_DIR"], let port = URLComponents(string: databaseURL)?.port else {
+                throw Failure(description: "the stack's env file names no REFERENCE_STATE_DIR or database port")
+            }
+            try ChildProcess.run("/usr/bin/env", ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                                  "-h", state + "/pg/run", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql])
+        }
+
+        /// The database URL with another role's name and password.
+        func databaseURL(user: String, password: String) -> String {
+            guard var c = URLComponents(string: databaseURL) else { return databaseURL }
+            c.user = user
+            c.password = password
+            return c.string ?? databaseURL
+        }
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String }

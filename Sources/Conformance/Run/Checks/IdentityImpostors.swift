@@ -195,7 +195,9 @@ struct ImpostorProbe: Sendable {
     func signUpAgain(email: String, label: String, control: String?) async -> CaseResult {
         let name = "sign-up again with \(label)"
         let password = context.redactor.newPassword()
-        let ex = await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
+        let ex = context.pool.announce(email)
+            ? await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
+            : RunJournal.unannounced(email)
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0
         let who = victim.logicalName
