@@ -201,4 +201,45 @@ import TestSupport
         let after = try await Self.snapshot(stack)
         #expect(after == before, "delays \(delays), runs \(killedRuns): \(out)\nleft: \(Set(after).subtracting(before).sorted().prefix(10))\ngone: \(Set(before).subtracting(after).sorted().prefix(10))")
     }
+
+    /// The database stops mid-run: the auth server and the API answer 500, the harness's own
+    /// reads fail. None of that is a finding; the run exits 2, its journal stays, and once the
+    /// database is back `cleanup` removes the users.
+    @Test func aDatabaseStoppedMidRunGivesErrorsNotFindings() async throws {
+        let own = try await ReferenceStack.PrivateStack(faults: [])
+        defer { own.stop() }
+        let stack = own.stack
+        let env = Self.environment(stack)
+        let reports = Self.folder("db-stopped")
+        let log = Self.folder("db-stopped-log")
+        let pid = try ChildProcess.start([Harness.binary(), "run", "--criterion", "SC-011", "--criterion", "SC-004", "--criterion", "SC-002",
+                                          "--reports", reports, Harness.packPath], environment: env, output: log)
+        var run: String?
+        for _ in 0..<600 {
+            run = run ?? CommandLineTests.runID(in: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+            // Most users exist, so the checks themselves meet the dead database.
+            if let run, try await Self.users(of: run, in: stack) >= 10 { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let id = try #require(run)
+        try await stack.stopDatabase()
+        var restarted = false
+        defer { if !restarted { Task { try? await stack.startDatabase() } } }
+        let status = await ChildProcess.wait(for: pid)
+        let out = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 2, "\(out)")
+        let junit = (try? String(contentsOfFile: reports + "/junit.xml", encoding: .utf8)) ?? ""
+        #expect(!junit.isEmpty, "\(out)")
+        #expect(!junit.contains("<failure"), "a stopped database is no finding:\n\(out)")
+        #expect(out.contains("conformance cleanup --run \(id)"), "\(out)")
+        #expect(Self.journals(reports) == ["\(id).jsonl"])
+
+        try await stack.startDatabase()
+        restarted = true
+        #expect(try await Self.users(of: id, in: stack) > 0)
+        let (cleaned, cleanOut) = try await ReferenceStack.run([Harness.binary(), "cleanup", "--reports", reports], environment: env)
+        #expect(cleaned == 0, "\(cleanOut)")
+        #expect(try await Self.users(of: id, in: stack) == 0)
+        #expect(Self.journals(reports).isEmpty)
+    }
 }

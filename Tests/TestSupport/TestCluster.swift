@@ -388,7 +388,7 @@ public final class TestCluster: Sendable {
 
     /// The newest installed server's binaries (Debian keeps them off PATH), or
     /// `CONFORMANCE_PG_BIN`.
-    private static func serverBinDirectory() throws -> String {
+    public static func serverBinDirectory() throws -> String {
         if let custom = ProcessInfo.processInfo.environment["CONFORMANCE_PG_BIN"], !custom.isEmpty {
             return custom
         }

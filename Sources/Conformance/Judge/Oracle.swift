@@ -65,6 +65,9 @@ public enum ErrorKind: String, Sendable, CaseIterable, Codable {
     /// A check's own preparation failed (a create answered no object, a user got no token):
     /// the check could not be carried out, so this is not a finding about the rule it tests.
     case setupFailed = "SetupFailed"
+    /// The auth server failed (5xx, no answer) during a case that would otherwise have failed:
+    /// a broken dependency, not evidence about the rule.
+    case dependencyFailed = "DependencyFailed"
     case databaseUnreachable = "DatabaseUnreachable"
     case queryError = "QueryError"
     case frontendUnreachable = "FrontendUnreachable"

@@ -62,6 +62,17 @@ public final class RunContext: Sendable {
 
     public func resource(_ name: String) -> Resource? { target.resources[name] }
 
+    /// `c`, or an error when a dependency broke while it was observed (`DependencyFailure`):
+    /// the database is asked whether it still answers only when the case saw a server failure.
+    public func unlessDependencyFailed(_ c: CaseResult) async -> CaseResult {
+        guard DependencyFailure.sawServerFailure(c) else { return c }
+        var down = false
+        if let database {
+            do { _ = try await database.read("SELECT 1") } catch { down = !(error is CancellationError) && !Task.isCancelled }
+        }
+        return DependencyFailure.judge(c, authBaseURL: target.identity.isBetterAuth ? target.authBaseURL : nil, databaseDown: down)
+    }
+
     /// The users table, recognised by the run's own sign-ups when the target does not name it.
     public func userTable() async -> UserDirectory.Answer {
         await users.resolve(emails: await pool.attempted)

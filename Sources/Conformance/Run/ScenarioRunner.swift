@@ -90,12 +90,14 @@ public struct ScenarioRunner: Sendable {
             let seconds = Date().timeIntervalSince(t0)
             let source = StepSource(file: scenario.file, pointer: step.pointer)
             if result.cases.isEmpty || !(result.outcome.isPassed) {
-                var c = CaseResult(name: step.name, criterion: scenario.criterion, seconds: seconds, outcome: result.outcome, evidence: result.evidence)
+                var c = await context.unlessDependencyFailed(
+                    CaseResult(name: step.name, criterion: scenario.criterion, seconds: seconds, outcome: result.outcome, evidence: result.evidence))
                 c.source = source
                 cases.append(c)
                 progress(c)
             }
             for var c in result.cases {
+                c = await context.unlessDependencyFailed(c)
                 // A check may report a case under another criterion (the identity check's
                 // impostor reading the victim's data is SC-004's business, not only SC-003's).
                 if c.criterion.isEmpty { c.criterion = scenario.criterion }

@@ -41,6 +41,29 @@ enum ReferenceStack {
                                                   "-h", state + "/pg/run", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql])
         }
 
+        /// Stops the stack's PostgreSQL (`fast`: sessions are cut), as a dying database would.
+        func stopDatabase() async throws { try await pgCtl(["-m", "fast", "-w", "stop"]) }
+
+        /// Starts it again on the same port with the options it was first started with.
+        func startDatabase() async throws {
+            guard let state = values["REFERENCE_STATE_DIR"] else { throw Failure(description: "no REFERENCE_STATE_DIR") }
+            // postmaster.opts: the binary, then its quoted arguments; "-D dir" comes from pg_ctl.
+            let opts = try String(contentsOfFile: state + "/pg/data/postmaster.opts", encoding: .utf8)
+            var tokens = opts.split(separator: " ").map(String.init).dropFirst()
+            if let d = tokens.firstIndex(of: "\"-D\""), tokens.index(after: d) < tokens.endIndex {
+                tokens.removeSubrange(d...tokens.index(after: d))
+            }
+            try await pgCtl(["-w", "-t", "30", "-l", state + "/pg/postgres.log", "-o",
+                             tokens.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines), "start"])
+        }
+
+        private func pgCtl(_ arguments: [String]) async throws {
+            guard let state = values["REFERENCE_STATE_DIR"] else { throw Failure(description: "no REFERENCE_STATE_DIR") }
+            var argv = [try TestCluster.serverBinDirectory() + "/pg_ctl", "-D", state + "/pg/data"] + arguments
+            if geteuid() == 0 { argv = ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv }
+            try await ChildProcess.run(argv[0], Array(argv.dropFirst()), in: state + "/pg", outputFolder: NSTemporaryDirectory())
+        }
+
         /// The database URL with another role's name and password.
         func databaseURL(user: String, password: String) -> String {
             guard var c = URLComponents(string: databaseURL) else { return databaseURL }

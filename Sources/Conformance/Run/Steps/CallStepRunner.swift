@@ -16,6 +16,13 @@ struct CallStepRunner: Sendable {
             guard let i = scope.users[u] else { throw ScenarioScope.Missing(name: "\(u).id") }
             return i
         }
+        // A user who should hold a token but got none (its token request failed) would send an
+        // unauthenticated call: its 401 would read as the app's fault. The setup failed instead.
+        if let caller, caller.apiToken == nil, context.target.identity.hasLogin {
+            let why = caller.tokenProblems.first.map { ": \($0)" } ?? ""
+            return StepOutcome(.error(kind: .setupFailed,
+                                      message: "\(caller.logicalName) holds no API token\(why); the call was not sent, as it would prove nothing"))
+        }
         let id = try c.id.map { ResourceClient.idText(try $0.render(scope.lookup)) }
         var body = try c.body.map { try $0.render(scope.lookup) }
         if c.operation == .toggle, let flag = resource.toggleSends, body == nil, let id {

@@ -32,20 +32,29 @@ struct StepRunner: Sendable {
     }
 
     func signIn(_ step: Step, user: String, scope: inout ScenarioScope) async throws -> StepOutcome {
-        let (ex, signedIn) = await context.identities.signIn(try identity(user, scope))
+        let before = try identity(user, scope)
+        let (ex, signedIn) = await context.identities.signIn(before)
         if var fresh = signedIn {
             let (_, withToken) = await context.identities.refreshToken(fresh)
             fresh = withToken
-            scope.users[user] = fresh
-            await context.pool.update(fresh)
+            // A token endpoint that failed this once (a dependency down) must not take away the
+            // token the user already holds: later steps would go out unauthenticated and read
+            // as the app's fault.
+            if fresh.apiToken != nil || before.apiToken == nil {
+                scope.users[user] = fresh
+                await context.pool.update(fresh)
+            }
         }
         return try judgeAuth(step, scope: scope, exchange: ex)
     }
 
     func token(_ step: Step, user: String, scope: inout ScenarioScope) async throws -> StepOutcome {
-        let (ex, fresh) = await context.identities.refreshToken(try identity(user, scope))
-        scope.users[user] = fresh
-        await context.pool.update(fresh)
+        let before = try identity(user, scope)
+        let (ex, fresh) = await context.identities.refreshToken(before)
+        if fresh.apiToken != nil || before.apiToken == nil {
+            scope.users[user] = fresh
+            await context.pool.update(fresh)
+        }
         guard let ex else {
             if fresh.apiToken == nil { return StepOutcome(.failed([IdentityOracle.noToken(user: user, problems: fresh.tokenProblems)])) }
             return StepOutcome(.passed)
