@@ -66,4 +66,19 @@ import Testing
         #expect(shown.responseHeaders.count == 2)
         #expect(shown.responseHeaders.last?.contains("header limit") == true)
     }
+
+    /// The marker scan reads bytes: a marker in a huge body of non-ASCII text is found, one
+    /// glued to a non-ASCII letter still counts, and a longer marker is not the shorter one.
+    @Test func markersAreFoundInHugeNonASCIIBodies() {
+        let markers = Markers(runID: "rbounds")
+        let alice = markers.make(owner: "alice", label: "ua")
+        let bob = markers.make(owner: "bob", label: "ub")
+        #expect(markers.make(owner: nil, label: "zoë").contains("zo") && !markers.make(owner: nil, label: "é").contains("é"))
+        let noise = String(repeating: "\u{FFFD}é…", count: 1 << 20)
+        let text = noise + alice + "é " + bob + "7 " + noise
+        let found = markers.found(in: text)
+        #expect(found.map(\.marker) == [alice])
+        #expect(found.first?.owner == "alice")
+        #expect(markers.foreign(in: alice + " " + bob, viewer: "alice").map(\.owner) == ["bob"])
+    }
 }
