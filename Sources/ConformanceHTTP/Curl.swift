@@ -304,6 +304,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var responseHeaders: [HTTPHeader] = []
     private var body: [UInt8] = []
     private var truncated = false
+    private var headerBytes = 0
+    private var headersDropped = false
+    private var headerOverflow = false
 
     init(request: HTTPRequest, timeout: Double) {
         self.request = request
@@ -372,8 +375,7 @@ final class CurlTransfer: @unchecked Sendable {
             let length = size * count
             guard let user, let data else { return length }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
-            return length
+            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
         })
 
         // Method and body. CURLOPT_COPYPOSTFIELDS copies the bytes, so the Swift array need not
@@ -469,17 +471,34 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     /// curl delivers one header line per call, status line and final blank line included.
-    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+    /// Returns the bytes taken; anything else makes curl stop the transfer (the header cap).
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Int {
+        headerBytes += bytes.count
+        if headerBytes > request.maxResponseHeaderBytes {
+            headerOverflow = true
+            return 0
+        }
         var end = bytes.count
         while end > 0 && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
-        guard end > 0 else { return }
+        guard end > 0 else { return bytes.count }
         let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
         // A new status line starts a new header block (after 1xx interim responses): only the
         // final response's headers are reported.
         if end >= 5 && line[0] == 0x48 && line[1] == 0x54 && line[2] == 0x54 && line[3] == 0x50 && line[4] == 0x2F {
             responseHeaders.removeAll(keepingCapacity: true)
-            return
+            headersDropped = false
+            return bytes.count
         }
+        // Past the count cap a line is only counted: no String is made for it.
+        if responseHeaders.count >= max(0, request.maxResponseHeaders) {
+            headersDropped = true
+            return bytes.count
+        }
+        appendHeader(line)
+        return bytes.count
+    }
+
+    private func appendHeader(_ line: UnsafeRawBufferPointer) {
         let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         if isBlank(line[0]) {
             // Obsolete line folding: continuation of the previous value.
@@ -515,6 +534,12 @@ final class CurlTransfer: @unchecked Sendable {
         guard let easy else {
             return .failure(HTTPTransportError(kind: .other, message: "transfer lost its handle", url: request.url))
         }
+        if headerOverflow {
+            return .failure(HTTPTransportError(
+                kind: .responseTooLarge, curlCode: Int(code.rawValue),
+                message: "the response's headers exceeded \(request.maxResponseHeaderBytes) bytes; the transfer was stopped",
+                url: request.url))
+        }
         // A write error we caused ourselves is the size cap, not a failure.
         guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && truncated) else {
             return .failure(Self.transportError(code, easy: easy, url: request.url))
@@ -533,6 +558,7 @@ final class CurlTransfer: @unchecked Sendable {
             headers: responseHeaders,
             body: body,
             bodyTruncated: truncated,
+            headersTruncated: headersDropped,
             effectiveURL: effective.map { String(cString: $0) } ?? request.url,
             timings: HTTPTimings(connect: connect, firstByte: firstByte, total: total))
         responseHeaders = []

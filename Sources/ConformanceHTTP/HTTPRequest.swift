@@ -18,6 +18,14 @@ public struct HTTPRequest: Sendable {
     /// Body bytes beyond this are discarded (the transfer stops) and `bodyTruncated` is set:
     /// a hostile or broken server must not be able to exhaust memory.
     public var maxResponseBytes: Int = 8 << 20
+    /// Header lines of the final response kept; later ones are dropped (not parsed, not stored)
+    /// and `headersTruncated` is set. A server sending thousands of headers must not make every
+    /// look-up, redaction and report of the exchange pay for them.
+    public var maxResponseHeaders: Int = 256
+    /// Bytes of header lines (all blocks, 1xx interim ones included) after which the transfer
+    /// is stopped with a `.responseTooLarge` error: headers that never end would otherwise run
+    /// until the timeout, and curl buffers each line whole.
+    public var maxResponseHeaderBytes: Int = 256 << 10
 
     public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil) {
         self.method = method

@@ -5,18 +5,21 @@ public struct HTTPResponse: Sendable {
     public var headers: [HTTPHeader]
     public var body: [UInt8]
     public var bodyTruncated: Bool
+    /// More header lines came than `HTTPRequest.maxResponseHeaders`; only the first are kept.
+    public var headersTruncated: Bool
     public var effectiveURL: String
     public var timings: HTTPTimings
     /// The URLs followed, in order (absolute), when the request asked for redirects.
     public var redirects: [String]
 
     public init(status: Int, headers: [HTTPHeader], body: [UInt8], bodyTruncated: Bool = false,
-                effectiveURL: String, timings: HTTPTimings = HTTPTimings(connect: 0, firstByte: 0, total: 0),
+                headersTruncated: Bool = false, effectiveURL: String, timings: HTTPTimings = HTTPTimings(connect: 0, firstByte: 0, total: 0),
                 redirects: [String] = []) {
         self.status = status
         self.headers = headers
         self.body = body
         self.bodyTruncated = bodyTruncated
+        self.headersTruncated = headersTruncated
         self.effectiveURL = effectiveURL
         self.timings = timings
         self.redirects = redirects

@@ -7,6 +7,9 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         /// An answer came, but a 429 that outlasted the caller's patience: the service could not
         /// be used, which says nothing about the app behind it.
         case rateLimited
+        /// The response's header block exceeded `HTTPRequest.maxResponseHeaderBytes`; the
+        /// transfer was stopped.
+        case responseTooLarge
         case other
     }
 

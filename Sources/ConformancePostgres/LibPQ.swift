@@ -17,6 +17,9 @@ enum LibPQ {
         var message: String
         /// libpq's own verdict that the server wanted a password it did not get; retrying cannot help.
         var needsPassword: Bool
+        /// The attempt ran out of its deadline (the server accepted TCP, or not even that, and
+        /// never finished the handshake).
+        var timedOut = false
     }
 
     /// libpq's version as an integer (150020 for 15.20), for diagnostics.
@@ -72,8 +75,9 @@ enum LibPQ {
         private var cancelledBeforeStart: Set<UInt64> = []
         private var queryCounter: UInt64 = 0
 
-        private init(_ conn: OpaquePointer) {
+        private init(_ conn: OpaquePointer, queryTimeout: Double) {
             self.conn = conn
+            self.queryTimeout = queryTimeout
             self.cancelHandle = PQgetCancel(conn)
         }
 
@@ -81,8 +85,19 @@ enum LibPQ {
             finish()
         }
 
-        /// Blocks until the connection is up or has failed (bounded by `connect_timeout`).
-        static func open(_ parameters: [String: String]) -> Result<Connection, ConnectFailure> {
+        /// Seconds one statement may wait for the server before the connection is given up.
+        private let queryTimeout: Double
+
+        /// Blocks until the connection is up, has failed, or `timeout` seconds have passed.
+        ///
+        /// The handshake runs in this driver's own loop (`PQconnectStartParams`/`PQconnectPoll`
+        /// and `poll` on the socket with one deadline) rather than in `PQconnectdbParams`: libpq's
+        /// own `connect_timeout` restarts for every address and host it tries, so one attempt
+        /// against a server that accepts TCP and never answers could last a multiple of it. Here
+        /// the deadline covers the whole attempt — every address, the TLS negotiation, the
+        /// authentication exchange.
+        static func open(_ parameters: [String: String], timeout: Double,
+                         queryTimeout: Double) -> Result<Connection, ConnectFailure> {
             // expand_dbname = 0: the parameters were already parsed by `LibPQ.parse`, so a dbname
             // that happens to look like a URL must stay a name.
             let keys = parameters.keys.sorted()
@@ -94,8 +109,28 @@ enum LibPQ {
             }
             let keyPointers = cKeys.map { $0.map { UnsafePointer($0) } } + [nil]
             let valuePointers = cValues.map { $0.map { UnsafePointer($0) } } + [nil]
-            guard let conn = PQconnectdbParams(keyPointers, valuePointers, 0) else {
+            guard let conn = PQconnectStartParams(keyPointers, valuePointers, 0) else {
                 return .failure(ConnectFailure(message: "libpq could not allocate a connection", needsPassword: false))
+            }
+            let deadline = Deadline(seconds: timeout)
+            // libpq's contract: start as if PQconnectPoll had asked to wait for writing.
+            var state = PGRES_POLLING_WRITING
+            while PQstatus(conn) != CONNECTION_BAD, state != PGRES_POLLING_OK, state != PGRES_POLLING_FAILED {
+                // The socket can change between calls (libpq moves on to the next address).
+                switch LibPQ.wait(on: PQsocket(conn), forWriting: state == PGRES_POLLING_WRITING, until: deadline) {
+                case .ready:
+                    state = PQconnectPoll(conn)
+                case .timedOut:
+                    let host = PQhost(conn).map { String(cString: $0) } ?? "?"
+                    let port = PQport(conn).map { String(cString: $0) } ?? "?"
+                    PQfinish(conn)
+                    return .failure(ConnectFailure(
+                        message: "timeout expired: no complete answer from \(host):\(port) within the connect_timeout of \(Deadline.format(timeout)) s",
+                        needsPassword: false, timedOut: true))
+                case .failed(let reason):
+                    PQfinish(conn)
+                    return .failure(ConnectFailure(message: "waiting for the server failed: \(reason)", needsPassword: false))
+                }
             }
             guard PQstatus(conn) == CONNECTION_OK else {
                 let failure = ConnectFailure(message: LibPQ.errorMessage(conn),
@@ -106,7 +141,10 @@ enum LibPQ {
             // The default notice processor prints to stderr; a harness must not spray server
             // warnings ("there is no transaction in progress") into its own output.
             PQsetNoticeProcessor(conn, { _, _ in }, nil)
-            return .success(Connection(conn))
+            // Non-blocking: sending a statement must not block in write() either, so the query
+            // deadline bounds the whole round trip.
+            _ = PQsetnonblocking(conn, 1)
+            return .success(Connection(conn, queryTimeout: queryTimeout))
         }
 
         /// What the connection turned out to be, read once after connecting.
@@ -177,10 +215,16 @@ enum LibPQ {
             if cancelledEarly {
                 throw PostgresError(kind: .query, message: "canceling statement due to user request (before it was sent)", sqlstate: "57014")
             }
-            let result = parameterPointers.withUnsafeBufferPointer { values in
-                PQexecParams(conn, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+            let sent = parameterPointers.withUnsafeBufferPointer { values in
+                PQsendQueryParams(conn, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
             }
-            cancelLock.withLock { runningQuery = nil }
+            defer { cancelLock.withLock { runningQuery = nil } }
+            guard sent == 1 else {
+                let broken = PQstatus(conn) != CONNECTION_OK
+                throw PostgresError(kind: broken ? .connection : .protocolError, message: LibPQ.errorMessage(conn))
+            }
+            let deadline = Deadline(seconds: queryTimeout)
+            let result = try awaitResult(conn, deadline: deadline)
 
             guard let result else {
                 let broken = PQstatus(conn) != CONNECTION_OK
@@ -195,7 +239,7 @@ enum LibPQ {
             case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
                 throw LibPQ.serverError(result, conn: conn)
             case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                abandonCopy(conn, status: PQresultStatus(result))
+                try abandonCopy(conn, status: PQresultStatus(result), deadline: deadline)
                 throw PostgresError(kind: .protocolError, message: "COPY is not supported by this driver")
             default:
                 let status = String(cString: PQresStatus(PQresultStatus(result)))
@@ -204,19 +248,110 @@ enum LibPQ {
             }
         }
 
-        /// Leaves COPY mode so the connection stays usable for the next statement.
-        private func abandonCopy(_ conn: OpaquePointer, status: ExecStatusType) {
+        /// Sends what is queued and collects the statement's results, never waiting past
+        /// `deadline`: libpq has no query timeout of its own, and `statement_timeout` is enforced
+        /// by the very server that may have stopped answering. Returns the error result if there
+        /// was one, else the last result (what `PQexecParams` would return); a COPY result is
+        /// returned at once, for the caller to abandon.
+        private func awaitResult(_ conn: OpaquePointer, deadline: Deadline) throws -> OpaquePointer? {
+            try flush(conn, deadline: deadline)
+            var kept: OpaquePointer?
+            while true {
+                try waitUntilNotBusy(conn, deadline: deadline)
+                guard let next = PQgetResult(conn) else { return kept }
+                switch PQresultStatus(next) {
+                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                    if let kept { PQclear(kept) }
+                    return next
+                case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+                    if let kept { PQclear(kept) }
+                    kept = next
+                default:
+                    if let kept, LibPQ.isError(kept) {
+                        PQclear(next)   // an earlier error stays the answer
+                    } else {
+                        if let kept { PQclear(kept) }
+                        kept = next
+                    }
+                }
+            }
+        }
+
+        /// Pushes the queued statement to the server (non-blocking mode queues what the socket
+        /// did not take).
+        private func flush(_ conn: OpaquePointer, deadline: Deadline) throws {
+            while true {
+                let pending = PQflush(conn)
+                if pending == 0 { return }
+                if pending < 0 { throw brokenConnection(conn) }
+                // Waiting for writability; reading meanwhile keeps a server that answers early
+                // (an error) from deadlocking against a full send buffer.
+                try waitOrGiveUp(conn, forWriting: true, deadline: deadline)
+                if PQconsumeInput(conn) == 0 { throw brokenConnection(conn) }
+            }
+        }
+
+        private func waitUntilNotBusy(_ conn: OpaquePointer, deadline: Deadline) throws {
+            while PQisBusy(conn) == 1 {
+                try waitOrGiveUp(conn, forWriting: false, deadline: deadline)
+                if PQconsumeInput(conn) == 0 { throw brokenConnection(conn) }
+            }
+        }
+
+        /// Waits for the socket; past the deadline the connection is closed (the protocol state
+        /// is unknown, so it cannot be reused) and a timeout error names the limit. No cancel
+        /// request is sent: it would open a new connection to a server that is not answering,
+        /// and block. Closing the socket ends the backend's work when it next talks to us.
+        private func waitOrGiveUp(_ conn: OpaquePointer, forWriting: Bool, deadline: Deadline) throws {
+            switch LibPQ.wait(on: PQsocket(conn), forWriting: forWriting, until: deadline) {
+            case .ready:
+                return
+            case .timedOut:
+                finishConnection()
+                throw PostgresError(
+                    kind: .connection,
+                    message: "timeout expired: the server did not answer within the query timeout of \(Deadline.format(queryTimeout)) s; the connection was closed",
+                    timedOut: true)
+            case .failed(let reason):
+                finishConnection()
+                throw PostgresError(kind: .connection, message: "waiting for the server failed: \(reason)")
+            }
+        }
+
+        private func brokenConnection(_ conn: OpaquePointer) -> PostgresError {
+            PostgresError(kind: .connection, message: LibPQ.errorMessage(conn))
+        }
+
+        /// Leaves COPY mode so the connection stays usable for the next statement, within the
+        /// statement's deadline.
+        private func abandonCopy(_ conn: OpaquePointer, status: ExecStatusType, deadline: Deadline) throws {
             if status == PGRES_COPY_OUT {
                 var buffer: UnsafeMutablePointer<CChar>?
-                while PQgetCopyData(conn, &buffer, 0) > 0 {
-                    PQfreemem(buffer)
+                copying: while true {
+                    let got = PQgetCopyData(conn, &buffer, 1)
+                    if let pending = buffer { PQfreemem(pending) }
                     buffer = nil
+                    switch got {
+                    case 0:
+                        try waitOrGiveUp(conn, forWriting: false, deadline: deadline)
+                        if PQconsumeInput(conn) == 0 { throw brokenConnection(conn) }
+                    case -1: break copying
+                    case ..<0: throw brokenConnection(conn)
+                    default: continue
+                    }
                 }
             } else {
                 _ = PQputCopyEnd(conn, "COPY is not supported by this driver")
             }
-            while let pending = PQgetResult(conn) {
+            while let pending = try awaitResult(conn, deadline: deadline) {
+                let again = PQresultStatus(pending)
                 PQclear(pending)
+                // A COPY result again would mean the server is still in COPY mode; stop rather
+                // than loop.
+                if again == PGRES_COPY_IN || again == PGRES_COPY_OUT || again == PGRES_COPY_BOTH {
+                    finishConnection()
+                    break
+                }
             }
         }
 
@@ -241,12 +376,61 @@ enum LibPQ {
 
         /// Closes the connection (idempotent).
         func finish() {
+            finishConnection()
+        }
+
+        private func finishConnection() {
             cancelLock.withLock {
                 if let cancelHandle { PQfreeCancel(cancelHandle) }
                 cancelHandle = nil
             }
             if let conn { PQfinish(conn) }
             conn = nil
+        }
+    }
+
+    /// A point in time on the monotonic clock (wall-clock changes must not stretch a wait).
+    struct Deadline {
+        let nanoseconds: UInt64
+        init(seconds: Double) {
+            let span = seconds.isFinite ? max(0, seconds) : 0
+            nanoseconds = DispatchTime.now().uptimeNanoseconds &+ UInt64(span * 1_000_000_000)
+        }
+        /// Milliseconds left, rounded up so a wait never ends just before the deadline.
+        var millisecondsLeft: Int32 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard nanoseconds > now else { return 0 }
+            return Int32(clamping: (nanoseconds - now + 999_999) / 1_000_000)
+        }
+        static func format(_ seconds: Double) -> String {
+            seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        }
+    }
+
+    private static func isError(_ result: OpaquePointer) -> Bool {
+        let status = PQresultStatus(result)
+        return status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR
+    }
+
+    enum WaitOutcome {
+        case ready
+        case timedOut
+        case failed(String)
+    }
+
+    /// `poll` on one socket until it is readable (or writable) or the deadline passes. Readable
+    /// also counts while waiting to write: libpq must read an early error to make progress.
+    static func wait(on socket: Int32, forWriting: Bool, until deadline: Deadline) -> WaitOutcome {
+        guard socket >= 0 else { return .failed("the connection has no socket") }
+        while true {
+            let left = deadline.millisecondsLeft
+            if left == 0 { return .timedOut }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN) | (forWriting ? Int16(POLLOUT) : 0), revents: 0)
+            let ready = poll(&descriptor, 1, left)
+            if ready > 0 { return .ready }   // errors and hang-ups too: libpq reports them
+            if ready == 0 { continue }        // recheck the clock: poll may end a little early
+            if errno == EINTR { continue }
+            return .failed(String(cString: strerror(errno)))
         }
     }
 

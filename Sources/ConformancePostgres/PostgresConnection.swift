@@ -66,6 +66,11 @@ public final class PostgresConnection: Sendable {
     /// Failed attempts are retried with jittered exponential backoff, except failures no retry
     /// can fix (wrong password, unknown database, certificate mismatch). Errors never contain the
     /// password.
+    ///
+    /// Bounds: each attempt ends within `connect_timeout` seconds whatever the server does
+    /// (accepts TCP and stays silent, stalls the TLS negotiation or the authentication), so the
+    /// whole phase takes at most `maxAttempts × connect_timeout` plus the waits between attempts.
+    /// Every statement afterwards ends within `options.queryTimeout`.
     public static func connect(url: String, options: ConnectOptions = .init()) async throws -> PostgresConnection {
         var parameters: [String: String]
         switch LibPQ.parse(url) {
@@ -79,6 +84,7 @@ public final class PostgresConnection: Sendable {
         if parameters["connect_timeout"] == nil, options.connectTimeout > 0 {
             parameters["connect_timeout"] = String(options.connectTimeout)
         }
+        let attemptTimeout = Self.attemptTimeout(parameters["connect_timeout"], options: options)
         // Decoded text must be UTF-8 whatever the database's encoding; PgBouncer tracks this
         // parameter, so it is safe on a pooler.
         if parameters["client_encoding"] == nil {
@@ -98,7 +104,10 @@ public final class PostgresConnection: Sendable {
             attempt += 1
             let connectParameters = parameters
             let outcome = await withCheckedContinuation { continuation in
-                queue.async { continuation.resume(returning: LibPQ.Connection.open(connectParameters)) }
+                queue.async {
+                    continuation.resume(returning: LibPQ.Connection.open(connectParameters, timeout: attemptTimeout,
+                                                                         queryTimeout: options.queryTimeout))
+                }
             }
             switch outcome {
             case .success(let handle):
@@ -111,14 +120,26 @@ public final class PostgresConnection: Sendable {
                 let permanent = ConnectionRetry.isPermanent(message: failure.message,
                                                             needsPassword: failure.needsPassword)
                 if permanent || attempt >= maxAttempts {
-                    throw PostgresError(kind: .connection, message: message, attempts: attempt)
+                    throw PostgresError(kind: .connection, message: message, attempts: attempt,
+                                        timedOut: failure.timedOut)
                 }
                 retryReasons.append(message)
+                options.onRetry?(attempt, message)
                 let delay = ConnectionRetry.delay(afterAttempt: attempt, options: options,
                                                   random: Double.random(in: 0...1))
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
             }
         }
+    }
+
+    /// Seconds one connection attempt may take: the URL's `connect_timeout` (libpq's meaning),
+    /// else the options'. A URL's `0` ("wait forever" to libpq) takes the options' value too,
+    /// and so does a missing one, so an attempt is always bounded.
+    static func attemptTimeout(_ fromURL: String?, options: ConnectOptions) -> Double {
+        if let text = fromURL?.trimmingCharacters(in: .whitespaces), let seconds = Int(text), seconds > 0 {
+            return Double(seconds)
+        }
+        return Double(options.connectTimeout > 0 ? options.connectTimeout : ConnectOptions().connectTimeout)
     }
 
     /// Runs one statement with `$1, $2, ...` parameters sent separately from the SQL (nil is

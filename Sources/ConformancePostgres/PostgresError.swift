@@ -29,12 +29,15 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var severity: String?
     /// Connection attempts made before giving up; 0 for errors after connecting.
     public var attempts: Int
+    /// The server did not answer in time: a connection attempt ran past its `connect_timeout`,
+    /// or a statement past the query timeout (after which the connection is closed).
+    public var timedOut: Bool
 
     static let readOnlySQLState = "25006"
 
     public init(kind: Kind, message: String, sqlstate: String? = nil, detail: String? = nil,
                 hint: String? = nil, constraint: String? = nil, severity: String? = nil,
-                attempts: Int = 0) {
+                attempts: Int = 0, timedOut: Bool = false) {
         self.kind = kind
         self.message = message
         self.sqlstate = sqlstate
@@ -43,6 +46,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.constraint = constraint
         self.severity = severity
         self.attempts = attempts
+        self.timedOut = timedOut
     }
 
     public var description: String {

@@ -16,6 +16,9 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     @Option(help: "How long to run, in seconds.")
     var seconds: Double = 5
 
+    @Option(help: "Instead of a load: one request with this timeout (seconds), carried through the harness's processing of an answer (JSON, marker scan, evidence); prints the whole time.")
+    var once: Double?
+
     func validate() throws {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency takes 1 to 1024") }
         guard seconds > 0, seconds <= 120 else { throw ValidationError("--seconds takes more than 0 and at most 120") }
@@ -26,6 +29,10 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let once {
+            say(await AnswerBench.measure(url: url, timeout: once).line)
+            return
+        }
         say(await HTTPBench.measure(url: url, concurrency: concurrency, seconds: seconds).line)
     }
 }

@@ -17,6 +17,10 @@ Endpoints (any method):
   /delay?ms=N      waits N ms, then answers
   /big?size=N      N bytes, byte i = i % 251
   /infinite        chunked body that never ends (until the client goes away)
+  /headers?n=N&size=S        N extra headers X-Edge-<i>, each value S bytes (default 1000 x 20)
+  /endless-headers header lines that never end (until the client goes away)
+  /nested?bytes=N  a JSON document N bytes long: arrays nested N/2 deep
+  /longstring?bytes=N        a JSON document N bytes long: one object, one huge string value
   /redirect?to=URL&code=C    redirect (default 302) to URL
   /loop            302 to itself
   /chain?n=K       K redirects in a row, then JSON {"done": true}
@@ -73,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        route = getattr(self, "route_" + segment, None)
+        route = getattr(self, "route_" + segment.replace("-", "_"), None)
         if route is None:
             return self._send(404, b"no such endpoint\n")
         try:
@@ -137,7 +141,32 @@ class Handler(BaseHTTPRequestHandler):
 
     def route_big(self, query, body):
         size = int(query.get("size", "0"))
-        self._send(200, bytes(i % 251 for i in range(size)), content_type="application/octet-stream")
+        # Byte i is i % 251, built by repetition: a generator would take seconds for 50 MB.
+        pattern = bytes(range(251))
+        body = (pattern * (size // 251 + 1))[:size]
+        self._send(200, body, content_type="application/octet-stream")
+
+    def route_headers(self, query, body):
+        count = int(query.get("n", "1000"))
+        value = "v" * int(query.get("size", "20"))
+        self._send(200, b"many headers\n", headers=[("X-Edge-%d" % i, value) for i in range(count)])
+
+    def route_endless_headers(self, query, body):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        line = b"X-Endless: " + b"z" * 100 + b"\r\n"
+        block = line * 100
+        deadline = time.monotonic() + 30  # never run away if a client keeps reading
+        while time.monotonic() < deadline:
+            self.wfile.write(block)
+        self.close_connection = True
+
+    def route_nested(self, query, body):
+        depth = int(query.get("bytes", "1000")) // 2
+        self._send(200, b"[" * depth + b"]" * depth, content_type="application/json")
+
+    def route_longstring(self, query, body):
+        size = max(8, int(query.get("bytes", "1000")))
+        self._send(200, b'{"s":"' + b"a" * (size - 8) + b'"}', content_type="application/json")
 
     def route_infinite(self, query, body):
         self.send_response(200)

@@ -4,16 +4,32 @@ import Foundation
 /// One request and what came back (or the transport error), kept as evidence.
 public struct Exchange: Sendable {
     public var request: HTTPRequest
-    public var response: HTTPResponse?
+    /// Replacing the response drops what was derived from the old one.
+    public var response: HTTPResponse? { didSet { derived = Derived() } }
     public var transportError: HTTPTransportError?
     public var seconds: Double
+    /// The body's text and JSON, worked out once: oracles, markers and reports each ask, and
+    /// an 8 MB body decoded or parsed once per question costs seconds per exchange.
+    private var derived = Derived()
+
+    public init(request: HTTPRequest, response: HTTPResponse?, transportError: HTTPTransportError?, seconds: Double) {
+        self.request = request
+        self.response = response
+        self.transportError = transportError
+        self.seconds = seconds
+    }
 
     public var status: Int? { response?.status }
+    /// The body as JSON; nil for an empty, invalid or truncated body (a body cut at the size
+    /// cap cannot be a whole document, so it is not parsed at all).
     public var json: JSONValue? {
-        guard let body = response?.body, !body.isEmpty else { return nil }
-        return try? JSONParser.parse(body)
+        guard let response, !response.body.isEmpty, !response.bodyTruncated else { return nil }
+        return derived.json { try? JSONParser.parse(response.body) }
     }
-    public var bodyText: String { response?.text ?? "" }
+    public var bodyText: String {
+        guard let response else { return "" }
+        return derived.text { response.text }
+    }
 
     /// Everything the request carried (URL, headers, body) as text: a marker found in an answer
     /// that is also here was echoed back, not leaked.
@@ -48,11 +64,15 @@ public struct Exchange: Sendable {
         if let r = response {
             out.status = "\(r.status)  (\(String(format: "%.1f", seconds * 1000)) ms)"
             out.responseHeaders = r.headers.map { "\($0.name): \(redactor.redactHeader(name: $0.name, value: $0.value))" }
+            if r.headersTruncated { out.responseHeaders.append("… (more headers dropped at the header limit)") }
             if !r.body.isEmpty {
-                let raw = r.text
-                var text = redactor.redact(Self.prefix(raw, bodyLimit))
+                // Only the part that can be shown is decoded and redacted: the evidence of a
+                // multi-megabyte body costs what its first few kilobytes cost.
+                let (raw, whole) = Self.prefix(r.body, bodyLimit)
+                var text = redactor.redact(raw)
                 if r.bodyTruncated { text += "\n… (body cut at the size limit)" }
-                out.responseBody = Self.clip(text, bodyLimit, total: raw.count)
+                out.responseBody = whole ? Self.clip(text, bodyLimit)
+                    : String(text.prefix(bodyLimit)) + "\n… (cut at \(bodyLimit) characters of \(r.body.count) bytes)"
             }
         } else if let e = transportError {
             out.fault = redactor.redact(e.description)
@@ -91,9 +111,48 @@ public struct Exchange: Sendable {
         return String(s.prefix(keep))
     }
 
+    /// The same for a body still in bytes: only the bytes that can matter are decoded. Returns
+    /// the text and whether it is the whole body.
+    static func prefix(_ bytes: [UInt8], _ limit: Int) -> (String, whole: Bool) {
+        // A character is at most 4 bytes; the margin covers a secret straddling the cut.
+        let keep = limit * 4 + 8192
+        guard bytes.count > keep else { return (String(decoding: bytes, as: UTF8.self), true) }
+        return (String(decoding: bytes[..<keep], as: UTF8.self), false)
+    }
+
     static func clip(_ s: String, _ limit: Int, total: Int? = nil) -> String {
         s.count <= limit ? s : String(s.prefix(limit)) + "\n… (cut at \(limit) of \(total ?? s.count) characters)"
     }
+}
+
+/// Values computed from an exchange's response at most once. A class so that copies of an
+/// exchange share the work; the lock makes that safe when they are read from several tasks.
+private final class DerivedBox: @unchecked Sendable {
+    // @unchecked: the mutable state is only touched under `lock`.
+    private let lock = NSLock()
+    private var text: String?
+    private var json: JSONValue??
+
+    func text(_ make: () -> String) -> String {
+        if let done = lock.withLock({ text }) { return done }
+        let made = make()
+        lock.withLock { text = made }
+        return made
+    }
+
+    func json(_ make: () -> JSONValue?) -> JSONValue? {
+        if let done = lock.withLock({ json }) { return done }
+        let made = make()
+        lock.withLock { json = .some(made) }
+        return made
+    }
+}
+
+/// A fresh box per response (see `Exchange.response`'s `didSet`).
+private struct Derived: Sendable {
+    let box = DerivedBox()
+    func text(_ make: () -> String) -> String { box.text(make) }
+    func json(_ make: () -> JSONValue?) -> JSONValue? { box.json(make) }
 }
 
 /// The seam between the run and the network: whatever sends a request hands back an exchange,
