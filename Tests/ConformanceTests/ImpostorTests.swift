@@ -18,7 +18,7 @@ final class FixtureAPI: Sendable {
         let log = NSTemporaryDirectory() + "conformance-fixture-\(prefix).log"
         let python = ReferenceStack.root + "/reference-app/.venv/bin/python"
         let script = ReferenceStack.root + "/Tests/ConformanceTests/Fixtures/fixture_api.py"
-        pid = try ChildProcess.start([python, "-u", script, "--database-url", stack.databaseURL, "--prefix", prefix, "--secret", stack.secret] + arguments,
+        pid = try ChildProcess.start([python, "-u", script, "--database-url", stack.databaseURL, "--prefix", prefix, "--secret=" + stack.secret] + arguments,
                                      output: log)
         // A shared, busy machine: starting Python and FastAPI can take a while.
         var port: String?
