@@ -39,7 +39,7 @@ public enum ScenarioLoader {
         for path in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw LoadError(file: path, location: "-", message: "no such file or directory")
+                throw LoadError(file: path, location: "-", message: UserFile.problem(path) ?? "no such file or directory")
             }
             if isDir.boolValue {
                 let items = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
@@ -72,13 +72,7 @@ public enum ScenarioLoader {
     }
 
     public static func load(file: String) throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw LoadError(file: file, location: "-", message: "cannot read the file")
-        }
-        let value: JSONValue
-        do { value = try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)) }
-        catch let e as JSONSyntaxError { throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason) }
-        return try parse(JSONNode(value: value, file: file))
+        try parse(JSONNode(value: try UserFile.parse(file), file: file))
     }
 
     public static func parse(_ root: JSONNode) throws -> Scenario {

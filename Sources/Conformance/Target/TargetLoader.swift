@@ -36,16 +36,7 @@ public struct TargetLoader: Sendable {
 
     public func load(file: String?, overrides: Overrides) throws -> Target {
         var node: JSONNode?
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw LoadError(file: file, location: "-", message: "cannot read the target file")
-            }
-            do {
-                node = JSONNode(value: try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)), file: file)
-            } catch let e as JSONSyntaxError {
-                throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason)
-            }
-        }
+        if let file { node = JSONNode(value: try UserFile.parse(file), file: file) }
         let root = node ?? JSONNode(value: .object(JSONObject()), file: "(defaults)")
         _ = try root.object(allowing: ["$schema", "auth", "api", "database", "frontend", "users", "denyWith", "resources", "authTables", "requestTimeout"],
                             context: "a target")
