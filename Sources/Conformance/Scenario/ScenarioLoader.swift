@@ -81,6 +81,9 @@ public enum ScenarioLoader {
         let criterionNode = try root.required("criterion", "the criterion it checks, e.g. \"SC-004\"")
         let criterion = try criterionNode.nonEmptyString()
         let title = try root.required("title", "a one-line title").nonEmptyString()
+        // Read by people and editors only, but a value of another type is still a mistake.
+        _ = try root.optional("$schema")?.string()
+        _ = try root.optional("description")?.string()
         let tags = try root.optional("tags")?.stringArray() ?? []
         let usersNode = root.optional("users")
         let users = try usersNode?.stringArray() ?? []
@@ -94,7 +97,7 @@ public enum ScenarioLoader {
         var defined = Set<String>()
         for u in users { for f in userFields { defined.insert("\(u).\(f)") } }
         var steps: [Step] = []
-        for stepNode in try root.required("steps", "an array of steps").array() {
+        for stepNode in try root.required("steps", "an array of steps").nonEmptyArray("step (a scenario with none checks nothing)") {
             let step = try parseStep(stepNode, users: Set(users), defined: defined)
             for c in step.capture { defined.insert(c.variable) }
             steps.append(step)
