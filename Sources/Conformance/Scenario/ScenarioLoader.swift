@@ -160,8 +160,9 @@ public enum ScenarioLoader {
             defaultName = "\(resource).\(op.rawValue) as \(u ?? "nobody")"
         case "request":
             let url = try template(kindNode)
-            let method = try node.optional("method")?.nonEmptyString().uppercased() ?? "GET"
-            let headers = try node.optional("headers")?.entries().map { ($0.key, try template($0.node)) } ?? []
+            if let problem = RequestChecks.urlProblem(url) { throw kindNode.error(problem) }
+            let method = try node.optional("method").map(RequestChecks.method) ?? "GET"
+            let headers = try node.optional("headers")?.entries().map { ($0.key, try RequestChecks.header($0.key, $0.node)) } ?? []
             let body = try node.optional("body").map(JSONTemplate.parse)
             let rawBody = try node.optional("rawBody")?.string()
             if body != nil, rawBody != nil { throw node.error("give \"body\" or \"rawBody\", not both") }
