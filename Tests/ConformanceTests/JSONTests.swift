@@ -16,6 +16,21 @@ import Testing
         #expect(try JSONParser.parse(#""\ud83d x""#) == .string("\u{FFFD} x"))
     }
 
+    /// An app's answer is read whatever it holds; a file a person wrote is not silently mended.
+    @Test func userFilesRefuseWhatAnswersForgive() throws {
+        let lossy: [[UInt8]] = [Array(#""\ud800""#.utf8), Array(#""\udc00\ud800""#.utf8), [0x22, 0x63, 0x61, 0x66, 0xE9, 0x22],
+                                [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], Array("1e400".utf8)]
+        for bytes in lossy {
+            _ = try JSONParser.parse(bytes)
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes, options: .userFile) }
+        }
+        #expect(try JSONParser.parse(Array(#""\ud83d\ude00 é""#.utf8), options: .userFile) == .string("😀 é"))
+        #expect(try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("[1]".utf8), options: .userFile) == .array([1]))
+        for bytes: [UInt8] in [[0xFF, 0xFE, 0x5B, 0x00, 0x5D, 0x00], [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, 0x5B, 0x5D]] {
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
+        }
+    }
+
     @Test func syntaxErrorsCarryLineAndColumn() {
         do {
             _ = try JSONParser.parse("{\n  \"a\": 1,\n  \"b\" 2\n}")

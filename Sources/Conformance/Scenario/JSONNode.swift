@@ -57,7 +57,12 @@ public struct JSONNode: Sendable {
     }
 
     public func int(min: Int? = nil, max: Int? = nil) throws -> Int {
-        guard let n = value.intValue else { throw error("expected an integer, found \(value.typeName)") }
+        guard let n = value.intValue else {
+            if case .number(let d) = value, d.rounded() == d {
+                throw error("expected an integer\(Self.range(min, max)), found \(JSONWriter.format(d)), which is too large")
+            }
+            throw error("expected an integer, found \(value.typeName)")
+        }
         if let min, n < min { throw error("expected an integer of at least \(min), found \(n)") }
         if let max, n > max { throw error("expected an integer of at most \(max), found \(n)") }
         return n
@@ -68,6 +73,13 @@ public struct JSONNode: Sendable {
         if let min, n < min { throw error("expected a number of at least \(JSONWriter.format(min))") }
         if let max, n > max { throw error("expected a number of at most \(JSONWriter.format(max))") }
         return n
+    }
+
+    /// An array that must hold something: `"steps": []` or `"status": []` would check nothing.
+    public func nonEmptyArray(_ what: String) throws -> [JSONNode] {
+        let items = try array()
+        guard !items.isEmpty else { throw error("expected at least one \(what), found an empty array") }
+        return items
     }
 
     public func array() throws -> [JSONNode] {
@@ -89,6 +101,20 @@ public struct JSONNode: Sendable {
     }
 
     // MARK: suggestions
+
+    private static func range(_ min: Int?, _ max: Int?) -> String {
+        switch (min, max) {
+        case let (lo?, hi?): return " from \(lo) to \(hi)"
+        case let (lo?, nil): return " of at least \(lo)"
+        case let (nil, hi?): return " of at most \(hi)"
+        case (nil, nil): return ""
+        }
+    }
+
+    /// " (did you mean "x"?)"-style hint, or "" when nothing is close.
+    static func suggestion(_ word: String, in candidates: Set<String>) -> String {
+        closest(word, in: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
+    }
 
     static func closest(_ word: String, in candidates: Set<String>) -> String? {
         let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }

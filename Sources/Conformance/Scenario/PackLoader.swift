@@ -29,13 +29,7 @@ public enum PackLoader {
     }
 
     public static func load(file: String) throws -> [String: CriterionInfo] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw LoadError(file: file, location: "-", message: "cannot read the file")
-        }
-        let value: JSONValue
-        do { value = try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)) }
-        catch let e as JSONSyntaxError { throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason) }
-        let root = JSONNode(value: value, file: file)
+        let root = JSONNode(value: try UserFile.parse(file), file: file)
         _ = try root.object(allowing: ["$schema", "name", "criteria"], context: "a criteria pack")
         if let name = root.optional("name") { _ = try name.nonEmptyString() }
         var out: [String: CriterionInfo] = [:]

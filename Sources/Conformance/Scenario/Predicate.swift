@@ -23,7 +23,7 @@ public enum Predicate: Sendable {
             if case .object(let o) = node.value, let odd = o.keys.first(where: { !keys.contains($0) }),
                o.keys.contains(where: { keys.contains($0) }) {
                 throw LoadError(file: node.file, pointer: node.pointer / odd,
-                                message: "unknown predicate \"\(odd)\" (allowed: \(keys.sorted().joined(separator: ", ")))")
+                                message: "unknown predicate \"\(odd)\"\(JSONNode.suggestion(odd, in: keys)) (allowed: \(keys.sorted().joined(separator: ", ")))")
             }
             return [.equals(try JSONTemplate.parse(node))]
         }
@@ -35,7 +35,9 @@ public enum Predicate: Sendable {
             case "exists": out.append(.exists(try child.bool()))
             case "type":
                 let t = try child.string()
-                guard typeNames.contains(t) else { throw child.error("expected one of \(typeNames.sorted().joined(separator: ", "))") }
+                guard typeNames.contains(t) else {
+                    throw child.error("unknown type \"\(t)\"\(JSONNode.suggestion(t, in: typeNames)) (expected one of \(typeNames.sorted().joined(separator: ", ")))")
+                }
                 out.append(.type(t))
             case "matches":
                 let pattern = try child.string()
@@ -44,7 +46,7 @@ public enum Predicate: Sendable {
             case "length": out.append(.length(try child.int(min: 0)))
             case "contains": out.append(.contains(try JSONTemplate.parse(child)))
             case "notContains": out.append(.notContains(try JSONTemplate.parse(child)))
-            case "oneOf": out.append(.oneOf(try child.array().map(JSONTemplate.parse)))
+            case "oneOf": out.append(.oneOf(try child.nonEmptyArray("value to choose from").map(JSONTemplate.parse)))
             case "atMost": out.append(.atMost(try child.number()))
             case "atLeast": out.append(.atLeast(try child.number()))
             default: break
@@ -77,7 +79,7 @@ public struct StatusMatcher: Sendable, Hashable, CustomStringConvertible {
 
     static func parse(_ node: JSONNode) throws -> StatusMatcher {
         var m = StatusMatcher()
-        let items: [JSONNode] = node.value.arrayValue != nil ? try node.array() : [node]
+        let items: [JSONNode] = node.value.arrayValue != nil ? try node.nonEmptyArray("status (an empty list accepts none)") : [node]
         for item in items {
             if let n = item.value.intValue, (100...599).contains(n) { m.exact.insert(n); continue }
             if let s = item.value.stringValue, s.count == 3, s.hasSuffix("xx"), let c = Int(s.prefix(1)), (1...5).contains(c) {

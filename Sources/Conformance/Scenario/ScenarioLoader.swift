@@ -39,7 +39,7 @@ public enum ScenarioLoader {
         for path in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw LoadError(file: path, location: "-", message: "no such file or directory")
+                throw LoadError(file: path, location: "-", message: UserFile.problem(path) ?? "no such file or directory")
             }
             if isDir.boolValue {
                 let items = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
@@ -72,13 +72,7 @@ public enum ScenarioLoader {
     }
 
     public static func load(file: String) throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw LoadError(file: file, location: "-", message: "cannot read the file")
-        }
-        let value: JSONValue
-        do { value = try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)) }
-        catch let e as JSONSyntaxError { throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason) }
-        return try parse(JSONNode(value: value, file: file))
+        try parse(JSONNode(value: try UserFile.parse(file), file: file))
     }
 
     public static func parse(_ root: JSONNode) throws -> Scenario {
@@ -87,6 +81,9 @@ public enum ScenarioLoader {
         let criterionNode = try root.required("criterion", "the criterion it checks, e.g. \"SC-004\"")
         let criterion = try criterionNode.nonEmptyString()
         let title = try root.required("title", "a one-line title").nonEmptyString()
+        // Read by people and editors only, but a value of another type is still a mistake.
+        _ = try root.optional("$schema")?.string()
+        _ = try root.optional("description")?.string()
         let tags = try root.optional("tags")?.stringArray() ?? []
         let usersNode = root.optional("users")
         let users = try usersNode?.stringArray() ?? []
@@ -100,7 +97,7 @@ public enum ScenarioLoader {
         var defined = Set<String>()
         for u in users { for f in userFields { defined.insert("\(u).\(f)") } }
         var steps: [Step] = []
-        for stepNode in try root.required("steps", "an array of steps").array() {
+        for stepNode in try root.required("steps", "an array of steps").nonEmptyArray("step (a scenario with none checks nothing)") {
             let step = try parseStep(stepNode, users: Set(users), defined: defined)
             for c in step.capture { defined.insert(c.variable) }
             steps.append(step)
@@ -163,8 +160,9 @@ public enum ScenarioLoader {
             defaultName = "\(resource).\(op.rawValue) as \(u ?? "nobody")"
         case "request":
             let url = try template(kindNode)
-            let method = try node.optional("method")?.nonEmptyString().uppercased() ?? "GET"
-            let headers = try node.optional("headers")?.entries().map { ($0.key, try template($0.node)) } ?? []
+            if let problem = RequestChecks.urlProblem(url) { throw kindNode.error(problem) }
+            let method = try node.optional("method").map(RequestChecks.method) ?? "GET"
+            let headers = try node.optional("headers")?.entries().map { ($0.key, try RequestChecks.header($0.key, $0.node)) } ?? []
             let body = try node.optional("body").map(JSONTemplate.parse)
             let rawBody = try node.optional("rawBody")?.string()
             if body != nil, rawBody != nil { throw node.error("give \"body\" or \"rawBody\", not both") }

@@ -35,18 +35,24 @@ public struct TargetLoader: Sendable {
         return "a \(scheme):// URL"
     }
 
+    /// A URL with spaces or control characters is a paste mistake: curl would reject it on every
+    /// request, and the run would read as errors instead of naming the input.
+    static func httpURLProblem(_ url: String) -> String? {
+        let isHTTP = url.hasPrefix("http://") || url.hasPrefix("https://")
+        guard !isHTTP || url.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }) else { return nil }
+        let shown = url.count > 60 ? String(url.prefix(20)) + "…" : url
+        let what = isHTTP ? "a URL without spaces or control characters" : "an http:// or https:// URL"
+        return "expected \(what), found \"\(DatabaseURL.redacted(shown))\""
+    }
+
+    static func databaseURLProblem(_ url: String) -> String? {
+        guard !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("host=") || url.contains("dbname=")) else { return nil }
+        return "expected a PostgreSQL URL (postgresql://…) or connection string, found \(kindOfURL(url))"
+    }
+
     public func load(file: String?, overrides: Overrides) throws -> Target {
         var node: JSONNode?
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw LoadError(file: file, location: "-", message: "cannot read the target file")
-            }
-            do {
-                node = JSONNode(value: try JSONParser.parse(Array(data), options: .init(rejectDuplicateKeys: true)), file: file)
-            } catch let e as JSONSyntaxError {
-                throw LoadError(file: file, location: "line \(e.line), column \(e.column)", message: e.reason)
-            }
-        }
+        if let file { node = JSONNode(value: try UserFile.parse(file), file: file) }
         let root = node ?? JSONNode(value: .object(JSONObject()), file: "(defaults)")
         _ = try root.object(allowing: ["$schema", "auth", "api", "database", "frontend", "users", "denyWith", "resources", "authTables", "requestTimeout"],
                             context: "a target")
@@ -78,20 +84,22 @@ public struct TargetLoader: Sendable {
             throw LoadError(file: file ?? "(command line)", location: "/api/url",
                             message: "no API URL: pass --api-url, set API_URL, or give api.url in a target file")
         }
-        // A URL with spaces or control characters is a paste mistake: curl would reject it on every
-        // request, and the run would read as errors instead of naming the input.
-        for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url")]
-        where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
-            let shown = url.count > 60 ? String(url.prefix(20)) + "…" : url
-            let what = url.hasPrefix("http://") || url.hasPrefix("https://") ? "a URL without spaces or control characters" : "an http:// or https:// URL"
-            throw LoadError(file: file ?? "(command line)", location: ptr,
-                            message: "expected \(what), found \"\(DatabaseURL.redacted(shown))\"")
+        // The file's own URLs are checked even where a flag or the environment wins over them: a
+        // mistake in the file is still there for the next run without the flag.
+        for node in [auth?.optional("url"), api?.optional("url"), frontend?.optional("url")].compactMap({ $0 }) {
+            if let p = Self.httpURLProblem(try node.nonEmptyString()) { throw node.error(p) }
+        }
+        if let node = db?.optional("url"), let p = Self.databaseURLProblem(try node.nonEmptyString()) { throw node.error(p) }
+        let frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
+        for (url, ptr) in [(authURL, "/auth/url"), (apiURL, "/api/url"), (frontendURL ?? "", "/frontend/url")] {
+            if !url.isEmpty, let p = Self.httpURLProblem(url) { throw LoadError(file: file ?? "(command line)", location: ptr, message: p) }
+        }
+        if let dbURL, let p = Self.databaseURLProblem(dbURL) {
+            throw LoadError(file: file ?? "(command line)", location: "/database/url", message: p)
         }
         let cleanupURL = try pick(overrides.cleanupDatabaseURL, nil, ["CLEANUP_DATABASE_URL"])
-        for (url, place) in [(dbURL, "/database/url"), (cleanupURL, "--cleanup-database-url")] {
-            guard let url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("host=") || url.contains("dbname=")) else { continue }
-            throw LoadError(file: place.hasPrefix("/") ? file ?? "(command line)" : "(command line)", location: place,
-                            message: "expected a PostgreSQL URL (postgresql://…) or connection string, found \(Self.kindOfURL(url))")
+        if let cleanupURL, let p = Self.databaseURLProblem(cleanupURL) {
+            throw LoadError(file: "(command line)", location: "--cleanup-database-url", message: p)
         }
         if cleanupURL != nil, dbURL == nil {
             throw LoadError(file: "(command line)", location: "--cleanup-database-url",
@@ -99,7 +107,7 @@ public struct TargetLoader: Sendable {
         }
         var t = Target(authURL: authURL, apiURL: apiURL, databaseURL: dbURL)
         t.cleanupDatabaseURL = cleanupURL
-        t.frontendURL = try pick(overrides.frontendURL, frontend?.optional("url"), ["FRONTEND_URL"])
+        t.frontendURL = frontendURL
         // Only from the environment or .env: a secret on the command line shows in `ps`.
         t.secret = environment["BETTER_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         t.neonBranch = try overrides.neonBranch ?? db?.optional("branch")?.nonEmptyString()
@@ -134,7 +142,13 @@ public struct TargetLoader: Sendable {
             t.users.emailDomain = domain
         }
         if let v = api?.optional("openapi") { t.openAPIPath = v.value == .null ? nil : try v.string() }
-        if let v = api?.optional("publicRoutes") { t.publicRoutes = try v.stringArray() }
+        if let v = api?.optional("publicRoutes") {
+            t.publicRoutes = try v.array().map { n in
+                let text = try n.string()
+                guard Self.parseRoute(text, methods: Self.routeMethods.union(["HEAD", "OPTIONS", "TRACE"])) != nil else { throw n.error("expected \"METHOD /path\" as in the OpenAPI document, e.g. \"GET /health\"") }
+                return text
+            }
+        }
         if let v = root.optional("denyWith") {
             if let p = ParameterSpec.denyWith.problem(with: v.value) { throw v.error(p) }
             t.denyStatuses = Set(try v.array().map { try $0.int() })
@@ -149,6 +163,10 @@ public struct TargetLoader: Sendable {
             if let x = v.optional("jwks") { t.authTables.jwks = try x.nonEmptyString() }
         }
         if let v = root.optional("resources") {
+            // Giving resources replaces the default set: an empty one leaves nothing to run.
+            if case .object(let o) = v.value, o.isEmpty {
+                throw v.error("expected at least one resource (giving \"resources\" replaces the default set); leave it out for the official tasks")
+            }
             t.resources = [:]
             for (name, r) in try v.entries() { t.resources[name] = try parseResource(name: name, r) }
         }
@@ -177,14 +195,12 @@ public struct TargetLoader: Sendable {
                     continue
                 }
                 let text = try n.nonEmptyString()
-                let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
-                guard parts.count == 2, parts[1].hasPrefix("/"),
-                      ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(parts[0].uppercased()) else {
+                guard let (method, path) = Self.parseRoute(text) else {
                     throw n.error("expected \"METHOD /path\", e.g. \"GET /api/{userId}/tasks/{id}\"")
                 }
                 guard let op = Operation(rawValue: key) else { continue }
-                if op.isPerObject, !parts[1].contains("{id}") { throw n.error("a per-object route needs {id} in its path") }
-                routes[op] = Route(method: parts[0].uppercased(), path: parts[1])
+                if op.isPerObject, !path.contains("{id}") { throw n.error("a per-object route needs {id} in its path") }
+                routes[op] = Route(method: method, path: path)
             }
         }
         var r = Resource(name: name, table: table, ownerColumn: owner, routes: routes)
@@ -206,6 +222,17 @@ public struct TargetLoader: Sendable {
         if let x = node.optional("toggleSends") { r.toggleSends = try x.nonEmptyString() }
         if let x = node.optional("completedField") { r.completedField = try x.nonEmptyString() }
         return r
+    }
+
+    static let routeMethods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+    /// `"GET /api/tasks"`: a method among GET, POST, PUT, PATCH, DELETE (any case), one space, a
+    /// path starting with `/` and holding no whitespace.
+    static func parseRoute(_ text: String, methods: Set<String> = routeMethods) -> (method: String, path: String)? {
+        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, parts[1].hasPrefix("/"), !parts[1].contains(where: \.isWhitespace),
+              methods.contains(parts[0].uppercased()) else { return nil }
+        return (parts[0].uppercased(), parts[1])
     }
 
     func parseIdentity(_ node: JSONNode, apiURL: String) throws -> CustomIdentity {
@@ -230,8 +257,13 @@ public struct TargetLoader: Sendable {
         }
         let (upPath, upBody) = try endpoint("signUp")
         let (inPath, inBody) = try endpoint("signIn")
+        let url = try node.optional("url").map { n in
+            let text = try n.nonEmptyString()
+            if let p = Self.httpURLProblem(text) { throw n.error(p) }
+            return text
+        }
         return CustomIdentity(
-            baseURL: try node.optional("url")?.nonEmptyString() ?? apiURL,
+            baseURL: url ?? apiURL,
             signUpPath: upPath, signInPath: inPath, signUpBody: upBody, signInBody: inBody,
             tokenPath: try ScenarioLoader.path(try node.required("token", "where the token is in the answer, e.g. \"$.token\"")),
             userIdPath: try ScenarioLoader.path(try node.required("userId", "where the user id is in the answer, e.g. \"$.user.id\"")),
