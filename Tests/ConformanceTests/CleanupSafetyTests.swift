@@ -57,7 +57,7 @@ import TestSupport
         let reports = Self.folder("select-only")
         let env = Self.environment(stack)
 
-        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--database-url", role.url, "--criterion", "SC-002",
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--target", Harness.patientTarget, "--database-url", role.url, "--criterion", "SC-002",
                                                           "--reports", reports, Harness.packPath], environment: env)
         #expect(status == 2, "\(out)")
         #expect(out.contains("refusing to run") && out.contains("may not DELETE") && out.contains("nothing was created"), "\(out)")
@@ -67,7 +67,7 @@ import TestSupport
 
         // With --keep the user asked for the users to stay: the run goes on, its journal stays,
         // and `cleanup` deletes them only when the run is named.
-        let (kept, keptOut) = try await ReferenceStack.run([Harness.binary(), "run", "--database-url", role.url, "--criterion", "SC-002",
+        let (kept, keptOut) = try await ReferenceStack.run([Harness.binary(), "run", "--target", Harness.patientTarget, "--database-url", role.url, "--criterion", "SC-002",
                                                             "--keep", "--reports", reports, Harness.packPath], environment: env)
         #expect(kept == 0 || kept == 1, "\(keptOut)")
         let run = try #require(CommandLineTests.runID(in: keptOut))
@@ -88,7 +88,7 @@ import TestSupport
         let deleter = try await Self.makeRole(stack, delete: true)
         defer { Task { await Self.dropRole(stack, reader); await Self.dropRole(stack, deleter) } }
         let reports = Self.folder("cleanup-role")
-        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--database-url", reader.url, "--cleanup-database-url", deleter.url,
+        let (status, out) = try await ReferenceStack.run([Harness.binary(), "run", "--target", Harness.patientTarget, "--database-url", reader.url, "--cleanup-database-url", deleter.url,
                                                           "--criterion", "SC-002", "--reports", reports, Harness.packPath],
                                                          environment: Self.environment(stack))
         #expect(status == 0 || status == 1, "\(out)")
@@ -153,7 +153,7 @@ import TestSupport
         let env = Self.environment(stack)
         // A bystander: users another run kept on purpose, journalled elsewhere, must survive.
         let bystanders = Self.folder("bystander")
-        let (keptStatus, keptOut) = try await ReferenceStack.run([Harness.binary(), "run", "--criterion", "SC-002", "--keep", "--reports", bystanders,
+        let (keptStatus, keptOut) = try await ReferenceStack.run([Harness.binary(), "run", "--target", Harness.patientTarget, "--criterion", "SC-002", "--keep", "--reports", bystanders,
                                                                   Harness.packPath], environment: env)
         #expect(keptStatus == 0 || keptStatus == 1, "\(keptOut)")
         let before = try await Self.snapshot(stack)
@@ -167,7 +167,7 @@ import TestSupport
         var killedRuns: [String] = []
         for delay in delays {
             let log = Self.folder("killed-log")
-            let pid = try ChildProcess.start([Harness.binary(), "run", "--criterion", "SC-004", "--criterion", "SC-005", "--criterion", "SC-010",
+            let pid = try ChildProcess.start([Harness.binary(), "run", "--target", Harness.patientTarget, "--criterion", "SC-004", "--criterion", "SC-005", "--criterion", "SC-010",
                                               "--reports", reports, Harness.packPath], environment: env, output: log)
             // The moment the journal exists the run may start signing up; the kill comes `delay` later.
             var journalled = false
@@ -212,7 +212,7 @@ import TestSupport
         let env = Self.environment(stack)
         let reports = Self.folder("db-stopped")
         let log = Self.folder("db-stopped-log")
-        let pid = try ChildProcess.start([Harness.binary(), "run", "--criterion", "SC-011", "--criterion", "SC-004", "--criterion", "SC-002",
+        let pid = try ChildProcess.start([Harness.binary(), "run", "--target", Harness.patientTarget, "--criterion", "SC-011", "--criterion", "SC-004", "--criterion", "SC-002",
                                           "--reports", reports, Harness.packPath], environment: env, output: log)
         var run: String?
         for _ in 0..<600 {

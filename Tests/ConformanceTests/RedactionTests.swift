@@ -89,7 +89,7 @@ import Testing
         let apiURL = kind == "failing" ? try #require(withUserinfo.string) : stack.apiURL
         let reports = NSTemporaryDirectory() + "redaction-\(kind)-\(UUID().uuidString)"
         let criteria = kind == "failing" ? ["SC-004", "SC-003"] : ["SC-001", "SC-003", "SC-011"]
-        let (status, console) = try await ReferenceStack.run([Harness.binary(), "run", "-v", "--keep", "--api-url", apiURL, "--reports", reports]
+        let (status, console) = try await ReferenceStack.run([Harness.binary(), "run", "--target", Harness.patientTarget, "-v", "--keep", "--api-url", apiURL, "--reports", reports]
                                                              + criteria.flatMap { ["--criterion", $0] } + [Harness.packPath], environment: env)
         #expect(kind == "failing" ? status == 1 : (status == 0 || status == 1), "\(console)")
         let run = try #require(CommandLineTests.runID(in: console))

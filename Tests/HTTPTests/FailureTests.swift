@@ -28,8 +28,9 @@ import Testing
             let elapsed = seconds(started.duration(to: clock.now))
             #expect(error?.kind == .timeout)
             #expect(error?.curlCode == 28)
+            // The body alone takes 10 s: had the timeout not fired, the request would have ended
+            // with the whole body and no error. (No upper time bound: a loaded machine is slow.)
             #expect(elapsed >= 0.9)
-            #expect(elapsed < 8)  // the body alone takes 10 s: only a timeout ends it sooner
         }
     }
 
@@ -60,13 +61,11 @@ import Testing
         try await withEdge { server, client in
             var request = HTTPRequest(method: "GET", url: server.url("/infinite"))
             request.maxResponseBytes = 1 << 20
-            request.timeout = 20
-            let clock = ContinuousClock()
-            let started = clock.now
+            // Generous: without the cap the request could only end by this timeout, as an error.
+            request.timeout = 120
             let response = try await client.send(request)
             #expect(response.bodyTruncated)
             #expect(response.body.count == 1 << 20)
-            #expect(seconds(started.duration(to: clock.now)) < 10)
         }
     }
 

@@ -75,9 +75,7 @@ import TestSupport
         #expect(pgError.description.contains("3 attempts"))
         // Two waits between three attempts, each at least half of its (tiny) ceiling.
         #expect(elapsed >= 0.02)
-        // Only a guard against a hang: a busy 2-core machine running the other suites in
-        // parallel has taken 10 s here; the attempt count above is what proves the retry rule.
-        #expect(elapsed < 30)
+        // The attempt count above is what proves the retry rule; no upper time bound.
         Self.expectNoSecret(pgError, cluster: cluster)
     }
 

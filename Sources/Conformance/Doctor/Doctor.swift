@@ -44,7 +44,7 @@ public struct Doctor: Sendable {
             return [.blocking("http", "the HTTP client could not start")]
         }
         defer { client.shutdown() }
-        let session = HTTPSession(client: client, timeout: min(target.requestTimeout, 30))
+        let session = HTTPSession(client: client, timeout: target.requestTimeout)
         // A production auth server rate-limits sign-ups: the doctor waits as a run would.
         let identitySession = PacedSession(base: session)
         let auth = BetterAuthClient(session: identitySession, baseURL: target.authBaseURL)

@@ -6,6 +6,9 @@ import Foundation
 public struct CriterionInfo: Sendable, Hashable {
     public var demands: String
     public var checkedBy: String?
+    /// What the criterion counts for on a judge's leaderboard (`conformance judge`): isolation
+    /// and authentication weigh more than a feature. 1 unless the pack says otherwise.
+    public var weight: Int = 1
 }
 
 public enum PackLoader {
@@ -34,9 +37,11 @@ public enum PackLoader {
         if let name = root.optional("name") { _ = try name.nonEmptyString() }
         var out: [String: CriterionInfo] = [:]
         for (id, node) in try root.required("criteria", "an object of criteria by id, e.g. {\"SC-001\": {...}}").entries() {
-            _ = try node.object(allowing: ["demands", "checkedBy"], context: "a criterion")
+            _ = try node.object(allowing: ["demands", "checkedBy", "weight"], context: "a criterion")
             let demands = try node.required("demands", "what the criterion demands, in plain words").nonEmptyString()
-            out[id] = CriterionInfo(demands: demands, checkedBy: try node.optional("checkedBy")?.nonEmptyString())
+            var info = CriterionInfo(demands: demands, checkedBy: try node.optional("checkedBy")?.nonEmptyString())
+            if let w = node.optional("weight") { info.weight = try w.int(min: 0, max: 10) }
+            out[id] = info
         }
         return out
     }

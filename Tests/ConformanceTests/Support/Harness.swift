@@ -5,6 +5,14 @@ import Foundation
 enum Harness {
     static var packPath: String { ReferenceStack.root + "/scenarios/phase2" }
 
+    /// A target file for the command line that only lengthens the request timeout: tests judge
+    /// behaviour, and a loaded machine's auth server may take longer than the default 30 s.
+    static let patientTarget: String = {
+        let path = NSTemporaryDirectory() + "conformance-patient-\(getpid()).json"
+        try? #"{"requestTimeout": 120}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
+
     static func target(apiURL: String? = nil, targetFile: String? = nil, stack given: ReferenceStack.Stack? = nil) async throws -> Target {
         let stack: ReferenceStack.Stack
         if let given { stack = given } else { stack = try await ReferenceStack.shared() }

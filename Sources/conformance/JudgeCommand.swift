@@ -1,0 +1,137 @@
+import ArgumentParser
+import Conformance
+import Foundation
+
+/// A hackathon's judging: every team of a roster run as `conformance run` would, then one
+/// leaderboard. Shards (`--shard K/N`, over teams) run on separate machines and merge with
+/// `--merge`.
+struct JudgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "judge",
+        abstract: "Judge every team of a roster and write reports/judge/leaderboard.{html,csv,json} (exit 0 every team judged, 2 a team could not be, or bad input).")
+
+    @Argument(help: "The roster: teams, their targets and the pack (see docs/judge.md).")
+    var roster: String?
+
+    @Option(name: .customLong("reports"), help: "Reports folder; the judge writes into <reports>/judge.")
+    var reports: String = "reports"
+
+    @Option(name: .customLong("teams-in-parallel"), help: "Teams judged at the same time.")
+    var teamsInParallel: Int = 2
+
+    @Option(name: .customLong("jobs"), help: "Scenarios run in parallel within a team.")
+    var jobs: Int = 4
+
+    @Option(name: .customLong("team"), help: "Only this team (repeatable).")
+    var teams: [String] = []
+
+    @Option(name: .customLong("shard"), help: "Judge only shard K of N of the roster's teams (K/N, or auto).")
+    var shard: String?
+
+    @Option(name: .customLong("merge"), parsing: .upToNextOption, help: "Merge shards' judge folders (each holding leaderboard.json) into <reports>/judge.")
+    var merge: [String] = []
+
+    func validate() throws {
+        guard (1...32).contains(teamsInParallel) else { throw ValidationError("--teams-in-parallel takes 1 to 32") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64") }
+        guard roster != nil || !merge.isEmpty else { throw ValidationError("give a roster file, or --merge with the shards' judge folders") }
+    }
+
+    func run() async throws {
+        let folder = reports + "/judge"
+        if !merge.isEmpty { return try mergeShards(into: folder) }
+        guard let rosterFile = roster else { return }
+        let loaded: Roster
+        let scenarios: [Scenario]
+        let info: [String: CriterionInfo]
+        var selected: [Roster.Team]
+        do {
+            loaded = try RosterLoader.load(file: rosterFile)
+            let pack = loaded.pack.isEmpty ? defaultScenarioPaths([]) : loaded.pack
+            var selection = Plan.Selection()
+            selection.criteria = Set(loaded.criteria)
+            scenarios = Plan.select(try ScenarioLoader.load(paths: pack), selection)
+            info = try PackLoader.criteria(paths: pack)
+            guard !scenarios.isEmpty else { throw LoadError(file: rosterFile, location: "/criteria", message: "no scenario of the pack matches the roster's criteria") }
+            selected = loaded.teams
+            if !teams.isEmpty {
+                let unknown = teams.filter { name in !loaded.teams.contains { $0.name == name } }
+                guard unknown.isEmpty else { throw LoadError(file: rosterFile, location: "--team", message: "no team \(unknown.joined(separator: ", ")) in the roster") }
+                selected = selected.filter { teams.contains($0.name) }
+            }
+            if let shard {
+                let (k, n) = try TeamShard.parse(shard, environment: ProcessInfo.processInfo.environment)
+                selected = TeamShard.teams(selected, shard: k, of: n)
+            }
+        } catch {
+            throw failInput(error)
+        }
+        let redactor = Redactor()
+        let console = Console(verbose: false, redactor: redactor)
+        console.line("conformance judge: \(selected.count) team(s) of \(loaded.name), \(scenarios.count) scenario(s) each")
+        var judge = HackathonJudge(roster: loaded, scenarios: scenarios, criteriaInfo: info, folder: folder, environment: ProcessInfo.processInfo.environment)
+        judge.teamsInParallel = teamsInParallel
+        judge.jobs = jobs
+        let chosen = selected
+        let work = Task { await judge.run(teams: chosen, redactor: redactor) { console.line($0) } }
+        let signals = SignalTrap { console.line("interrupted: stopping the teams' runs and cleaning up…"); work.cancel() }
+        defer { signals.release() }
+        let board = await work.value
+        console.finish()
+        let files = try LeaderboardFiles.write(board, to: folder, redactor: redactor)
+        for row in board.rows {
+            console.line("\(row.rank.map { "#\($0)" } ?? "—")  \(row.team)  \(row.score)/\(board.maxScore)" + (row.rank == nil ? "  not ranked: \(row.reason ?? "")" : ""))
+        }
+        console.line("leaderboard: \(files.joined(separator: ", "))")
+        if let interrupted = signals.exitStatus { throw ExitCode(interrupted) }
+        if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
+    }
+
+    /// Shards' leaderboards into one, with every team's reports copied beside it.
+    func mergeShards(into folder: String) throws {
+        let parts: [Leaderboard]
+        do {
+            parts = try merge.map { try LeaderboardFiles.read(file: $0 + "/" + LeaderboardFiles.jsonName) }
+        } catch {
+            throw failInput(error)
+        }
+        let board: Leaderboard
+        do { board = try Leaderboard.merged(parts) } catch { throw failInput(error) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (dir, part) in zip(merge, parts) {
+            for row in part.rows where fm.fileExists(atPath: dir + "/" + row.team) {
+                let destination = folder + "/" + row.team
+                guard URL(fileURLWithPath: dir + "/" + row.team).standardizedFileURL != URL(fileURLWithPath: destination).standardizedFileURL else { continue }
+                try? fm.removeItem(atPath: destination)
+                try fm.copyItem(atPath: dir + "/" + row.team, toPath: destination)
+            }
+        }
+        let files = try LeaderboardFiles.write(board, to: folder, redactor: Redactor())
+        say("merged \(parts.count) shard(s), \(board.rows.count) team(s): \(files.joined(separator: ", "))")
+        if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
+    }
+}
+
+/// Which of the roster's teams a shard judges: sorted by name, dealt round-robin, so every
+/// machine computes the same split from the same roster.
+enum TeamShard {
+    static func parse(_ text: String, environment: [String: String]) throws -> (Int, Int) {
+        var value = text
+        if text == "auto" {
+            if let s = environment["CONFORMANCE_SHARD"] { value = s }
+            else if let i = environment["CI_NODE_INDEX"].flatMap(Int.init), let n = environment["CI_NODE_TOTAL"] { value = "\(i)/\(n)" }
+            else if let i = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init), let n = environment["CONFORMANCE_SHARD_TOTAL"] { value = "\(i + 1)/\(n)" }
+            else { throw LoadError(file: "(command line)", location: "--shard", message: "auto needs CONFORMANCE_SHARD, CI_NODE_INDEX/CI_NODE_TOTAL or JOB_COMPLETION_INDEX with CONFORMANCE_SHARD_TOTAL") }
+        }
+        let parts = value.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], (1...1000).contains(n), (1...n).contains(k) else {
+            throw LoadError(file: "(command line)", location: "--shard", message: "expected K/N with 1 ≤ K ≤ N ≤ 1000, found \"\(value)\"")
+        }
+        return (k, n)
+    }
+
+    static func teams(_ all: [Roster.Team], shard k: Int, of n: Int) -> [Roster.Team] {
+        all.sorted { $0.name < $1.name }.enumerated().filter { $0.offset % n == k - 1 }.map(\.element)
+    }
+}
