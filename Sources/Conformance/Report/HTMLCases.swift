@@ -78,9 +78,33 @@ extension HTMLReport {
             body += evidenceList(c.evidence)
         }
         // A case with nothing more to show is a plain line: an empty disclosure would mislead.
-        guard !body.isEmpty else { return "<div class=\"case \(css)\"><div class=\"line\">\(line)</div></div>\n" }
+        let id = c.outcome.kind == .failed ? " id=\"\(Self.caseAnchor(c))\"" : ""
+        guard !body.isEmpty else { return "<div class=\"case \(css)\"\(id)><div class=\"line\">\(line)</div></div>\n" }
         let open = Self.bad([c]) ? " open=\"\"" : ""
-        return "<details class=\"case \(css)\"\(open)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
+        return "<details class=\"case \(css)\"\(id)\(open)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
+    }
+
+    /// A failed case's anchor, from what identifies it (criterion, file, step, name): the same
+    /// case gets the same anchor in every run, so a link into last week's report still works.
+    static func caseAnchor(_ c: CaseResult) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(c.criterion)|\(c.source.file)|\(c.source.pointer)|\(c.name)".utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return "case-" + String(hash, radix: 16)
+    }
+
+    /// The scorecard's lead: the three most serious findings, each a click from its evidence.
+    func mostSerious(_ run: RunResult) -> String {
+        let worst = Severity.mostSerious(run.allCases)
+        guard !worst.isEmpty else { return "" }
+        var h = "<section class=\"serious\">\n<h2>Most serious findings</h2>\n<ol class=\"serious\">\n"
+        for (c, f) in worst {
+            h += "<li><a href=\"#\(Self.caseAnchor(c))\"><span class=\"oracle\">\(t(f.oracle.rawValue))</span></a> "
+            h += "<span class=\"sub\">\(t(c.criterion)) · \(HTMLText.escape(Severity(f.oracle).words))</span>"
+            h += "<p class=\"message\">\(t(f.message))</p><p class=\"sub\">in <a href=\"#\(Self.caseAnchor(c))\">\(t(c.name))</a></p></li>\n"
+        }
+        return h + "</ol>\n</section>\n"
     }
 
     /// The oracle that fired (the failure type, or the kind of infrastructure error), its

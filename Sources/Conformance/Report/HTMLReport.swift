@@ -33,6 +33,7 @@ public struct HTMLReport: Sendable {
         h += "<style>\n\(HTMLStyle.css)\n</style>\n</head>\n<body>\n<div class=\"page\">\n"
         h += header(run, verdicts: verdicts, anchors: anchors)
         h += verdictTable(verdicts, run: run, anchors: anchors)
+        h += mostSerious(run)
         for v in verdicts {
             h += criterionSection(v.criterion, verdict: v.verdict, run: run, anchor: anchors[v.criterion] ?? "")
         }
@@ -78,7 +79,7 @@ public struct HTMLReport: Sendable {
     }
 
     func verdictTable(_ verdicts: [CriterionVerdict], run: RunResult, anchors: [String: String]) -> String {
-        var h = "<section class=\"verdicts\">\n<h2>Verdict per criterion</h2>\n<table class=\"verdicts\">\n"
+        var h = "<section class=\"verdicts\">\n<h2>Verdict per criterion</h2>\n<div class=\"scroll\"><table class=\"verdicts\">\n"
         h += "<tr><th>Criterion</th><th>Verdict</th><th>What it demands</th><th>Cases</th><th>Judged</th></tr>\n"
         for v in verdicts {
             let cases = run.allCases.filter { $0.criterion == v.criterion }
@@ -87,7 +88,7 @@ public struct HTMLReport: Sendable {
             h += "<tr class=\"\(Self.cssClass(v.verdict.rawValue))\"><td class=\"id\"><a href=\"#\(anchors[v.criterion] ?? "")\">\(t(v.criterion))</a></td>"
             h += "<td>\(Self.badge(v.verdict.rawValue))</td><td>\(t(demands))</td><td class=\"n\">\(Self.tally(cases))</td><td class=\"n\">\(v.judged) of \(v.cases)</td></tr>\n"
         }
-        h += "</table>\n<dl class=\"legend\">"
+        h += "</table></div>\n<dl class=\"legend\">"
         for verdict in CriterionVerdict.Verdict.allCases { h += "<dt>\(Self.badge(verdict.rawValue))</dt><dd>\(HTMLText.escape(verdict.plainWords))</dd>" }
         return h + "</dl>\n</section>\n"
     }

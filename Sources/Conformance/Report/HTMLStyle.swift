@@ -46,6 +46,11 @@ enum HTMLStyle {
     .badge.error { color: #fff; background: var(--err); }
     .badge.skipped, .badge.not-judged { color: var(--skip); background: var(--skip-bg); border: 1px dashed var(--skip); }
 
+    .scroll { overflow-x: auto; max-width: 100%; }
+    section.serious { margin: 22px 0; }
+    ol.serious { margin: 8px 0 0; padding-left: 22px; }
+    ol.serious li { margin: 8px 0; padding: 6px 12px; border-left: 4px solid var(--fail); background: var(--fail-bg); border-radius: 6px; }
+    @media (max-width: 600px) { .page { padding: 16px 12px 40px; } h1 { font-size: 21px; } }
     table.verdicts { width: 100%; border-collapse: collapse; margin-top: 8px; }
     table.verdicts th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
       border-bottom: 2px solid var(--line); padding: 6px 10px; }
