@@ -7,7 +7,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
         abstract: "Proves a deployed multi-user web app meets its success criteria and keeps each user's data to that user.",
-        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, DoctorCommand.self, CleanupCommand.self, JudgeCommand.self, BenchHTTPCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, DoctorCommand.self, CleanupCommand.self, JudgeCommand.self,
+                      MergeCommand.self, BenchHTTPCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Usage mistakes exit 2 like every other bad input (ArgumentParser's default is 64).

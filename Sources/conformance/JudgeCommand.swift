@@ -60,8 +60,11 @@ struct JudgeCommand: AsyncParsableCommand {
                 selected = selected.filter { teams.contains($0.name) }
             }
             if let shard {
-                let (k, n) = try TeamShard.parse(shard, environment: ProcessInfo.processInfo.environment)
-                selected = TeamShard.teams(selected, shard: k, of: n)
+                // The same partition as `run --shard`, over team names: every machine of a CI
+                // matrix computes the same split from the same roster.
+                let part = try Shard.resolve(shard, environment: ProcessInfo.processInfo.environment)
+                let assignment = Shard.assignment(of: selected.map(\.name), total: part.total)
+                selected = selected.filter { assignment[$0.name] == part.index }
             }
         } catch {
             throw failInput(error)
@@ -110,28 +113,5 @@ struct JudgeCommand: AsyncParsableCommand {
         let files = try LeaderboardFiles.write(board, to: folder, redactor: Redactor())
         say("merged \(parts.count) shard(s), \(board.rows.count) team(s): \(files.joined(separator: ", "))")
         if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
-    }
-}
-
-/// Which of the roster's teams a shard judges: sorted by name, dealt round-robin, so every
-/// machine computes the same split from the same roster.
-enum TeamShard {
-    static func parse(_ text: String, environment: [String: String]) throws -> (Int, Int) {
-        var value = text
-        if text == "auto" {
-            if let s = environment["CONFORMANCE_SHARD"] { value = s }
-            else if let i = environment["CI_NODE_INDEX"].flatMap(Int.init), let n = environment["CI_NODE_TOTAL"] { value = "\(i)/\(n)" }
-            else if let i = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init), let n = environment["CONFORMANCE_SHARD_TOTAL"] { value = "\(i + 1)/\(n)" }
-            else { throw LoadError(file: "(command line)", location: "--shard", message: "auto needs CONFORMANCE_SHARD, CI_NODE_INDEX/CI_NODE_TOTAL or JOB_COMPLETION_INDEX with CONFORMANCE_SHARD_TOTAL") }
-        }
-        let parts = value.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let k = parts[0], let n = parts[1], (1...1000).contains(n), (1...n).contains(k) else {
-            throw LoadError(file: "(command line)", location: "--shard", message: "expected K/N with 1 ≤ K ≤ N ≤ 1000, found \"\(value)\"")
-        }
-        return (k, n)
-    }
-
-    static func teams(_ all: [Roster.Team], shard k: Int, of n: Int) -> [Roster.Team] {
-        all.sorted { $0.name < $1.name }.enumerated().filter { $0.offset % n == k - 1 }.map(\.element)
     }
 }

@@ -42,22 +42,26 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let t: Target
         let env: [String: String]
-        let scenarios: [Scenario]
+        let all: [Scenario]
         let criteria: [String: CriterionInfo]
         do {
             (t, env) = try target.load()
-            scenarios = Plan.select(try ScenarioLoader.load(paths: defaultScenarioPaths(paths)), selection.selection)
-            try TargetFit.check(scenarios, target: t)
+            all = Plan.select(try ScenarioLoader.load(paths: defaultScenarioPaths(paths)), selection.selection)
+            try TargetFit.check(all, target: t)
             criteria = try PackLoader.criteria(paths: defaultScenarioPaths(paths))
         } catch {
             throw failInput(error)
         }
-        guard !scenarios.isEmpty else {
+        guard !all.isEmpty else {
             throw failInput(LoadError(file: defaultScenarioPaths(paths).joined(separator: " "), location: "-",
                                       message: "no scenario matches the selection"))
         }
+        // A shard dealt nothing is no mistake (more shards than scenarios): it runs empty.
+        let scenarios: [Scenario]
+        let shard: ShardRecord?
+        do { (scenarios, shard) = try selection.sharded(all, criteria: criteria) } catch { throw failInput(error) }
         if dryRun {
-            for line in Plan(scenarios: scenarios, target: t).lines { say(line) }
+            for line in Plan(scenarios: scenarios, target: t, shard: shard).lines { say(line) }
             return
         }
         var options = RunOptions()
@@ -72,10 +76,14 @@ struct RunCommand: AsyncParsableCommand {
         let redactor = Redactor()
         let console = Console(verbose: verbose, redactor: redactor)
         let runID = Runner.newRunID()
-        console.line("conformance run \(runID): \(scenarios.count) scenario(s) against \(t.apiURL)")
+        console.line("conformance run \(runID): \(scenarios.count) scenario(s)\(shard.map { " (shard \($0.shard) of \($0.selection.count))" } ?? "") against \(t.apiURL)")
 
         let runner = Runner(target: t, options: options, environment: env, redactor: redactor)
-        let work = Task { try await runner.run(scenarios, runID: runID) { console.show($0) } }
+        let work = Task {
+            var result = scenarios.isEmpty ? runner.emptyRun(runID: runID) : try await runner.run(scenarios, runID: runID) { console.show($0) }
+            result.shard = shard
+            return result
+        }
         // Ctrl-C or SIGTERM cancels the run; the runner still cleans up before returning.
         let signals = SignalTrap { console.line("interrupted: stopping and cleaning up…"); work.cancel() }
         defer { signals.release() }

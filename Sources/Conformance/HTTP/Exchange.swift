@@ -83,23 +83,7 @@ public struct Exchange: Sendable {
     /// A redacted, size-bounded transcript for text reports: `> ` request, `< ` response, `! ` a
     /// transport error.
     public func transcript(_ redactor: Redactor, bodyLimit: Int = 2048) -> String {
-        let s = shown(redactor, bodyLimit: bodyLimit)
-        var lines = ["> " + s.requestLine] + s.requestHeaders.map { "> " + $0 }
-        if let body = s.requestBody {
-            lines.append(">")
-            lines.append(body.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
-        }
-        if let status = s.status {
-            lines.append("< " + status)
-            lines += s.responseHeaders.map { "< " + $0 }
-            if let body = s.responseBody {
-                lines.append("<")
-                lines.append(body)
-            }
-        } else if let fault = s.fault {
-            lines.append("! " + fault)
-        }
-        return lines.joined(separator: "\n")
+        shown(redactor, bodyLimit: bodyLimit).transcript
     }
 
     /// What the redactor needs to see of a body cut at `limit`: the visible part plus a margin
@@ -197,4 +181,26 @@ public struct HTTPSession: APISession {
     }
 
     public static func jsonBody(_ value: JSONValue) -> [UInt8] { Array(JSONWriter.compact(value).utf8) }
+}
+
+extension Exchange.Shown {
+    /// The parts as one text: `> ` request, `< ` response, `! ` a transport error.
+    public var transcript: String {
+        var lines = ["> " + requestLine] + requestHeaders.map { "> " + $0 }
+        if let body = requestBody {
+            lines.append(">")
+            lines.append(body.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"))
+        }
+        if let status {
+            lines.append("< " + status)
+            lines += responseHeaders.map { "< " + $0 }
+            if let body = responseBody {
+                lines.append("<")
+                lines.append(body)
+            }
+        } else if let fault {
+            lines.append("! " + fault)
+        }
+        return lines.joined(separator: "\n")
+    }
 }

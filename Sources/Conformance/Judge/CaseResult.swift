@@ -65,6 +65,10 @@ public struct RunResult: Sendable {
     public var criteria: [String: CriterionInfo] = [:]
     /// Every wait on the auth server's rate limit, and every request that gave up on it.
     public var rateLimitWaits: [RateLimitWait] = []
+    /// The part of a selection this run was (`--shard K/N`); nil for a whole run.
+    public var shard: ShardRecord?
+    /// For a result `conformance merge` put together: the shard runs it came from, by K.
+    public var mergedFrom: [ShardRun] = []
 
     public var allCases: [CaseResult] { suites.flatMap(\.cases) }
     public func count(_ kind: Outcome.Kind) -> Int { suites.reduce(0) { $0 + $1.count(kind) } }
@@ -85,4 +89,15 @@ public struct RunResult: Sendable {
         if count(.error) > 0 { return 2 }
         return 0
     }
+}
+
+/// One shard run a merged result came from.
+public struct ShardRun: Sendable, Equatable {
+    public var index: Int
+    public var runID: String
+    public var startedAt: Date
+    public var seconds: Double
+    public var exitStatus: Int32
+    /// The reports folder it was read from.
+    public var folder: String
 }

@@ -28,6 +28,9 @@ public struct Evidence: Sendable {
     /// The same figures as `body`, machine-readable (a chart in report.html, `data` in
     /// results.json); nil for evidence that is only prose.
     public var data: JSONValue?
+    /// An exchange read back from a shard's results.json by `merge`: its parts as the shard's
+    /// reports showed them (already redacted), since the bytes themselves are not kept there.
+    public var shown: Exchange.Shown?
 
     public init(_ kind: Kind, _ title: String, _ text: String, data: JSONValue? = nil) {
         self.kind = kind
@@ -46,6 +49,6 @@ public struct Evidence: Sendable {
     /// The proof as a person reads it, redacted: an exchange as its transcript (whose parts are
     /// redacted one by one, each on a bounded prefix), anything else as its text.
     public func text(redactor: Redactor) -> String {
-        exchange.map { $0.transcript(redactor) } ?? redactor.redact(body)
+        exchange.map { $0.transcript(redactor) } ?? shown?.transcript ?? redactor.redact(body)
     }
 }

@@ -20,13 +20,18 @@ public struct Plan: Sendable {
         }
     }
 
-    public init(scenarios: [Scenario], target: Target) {
+    /// `shard`: the part of the selection this run takes, with the whole selection's ids.
+    public init(scenarios: [Scenario], target: Target, shard: ShardRecord? = nil) {
         self.scenarios = scenarios
         var users: [String] = []
         for s in scenarios { for u in s.users where !users.contains(u) { users.append(u) } }
         self.users = users
         var lines: [String] = []
         lines.append("target: auth \(target.authBaseURL), api \(target.apiURL)")
+        if let shard {
+            let ids = scenarios.map(\.id)
+            lines.append("shard \(shard.shard): \(ids.count) of \(shard.selection.count) selected scenario(s) (ids sorted by their bytes, dealt round-robin)\(ids.isEmpty ? "; nothing to run" : ": " + ids.joined(separator: ", "))")
+        }
         lines.append("users to create through \(target.identity.isBetterAuth ? "Better Auth" : "the app's own routes") (once per run): \(users.isEmpty ? "none" : users.joined(separator: ", "))")
         for s in scenarios {
             lines.append("")

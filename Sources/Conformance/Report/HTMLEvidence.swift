@@ -13,8 +13,9 @@ extension HTMLReport {
 
     func evidence(_ e: Evidence) -> String {
         let title = redactor.redact(e.title)
-        if let ex = e.exchange {
-            return "<div class=\"ev\"><div class=\"ev-head\"><span class=\"kind exchange\">HTTP</span>\(HTMLText.escape(title))</div>\(exchange(ex))</div>\n"
+        // A merged report has the parts a shard showed, not the exchange: drawn the same way.
+        if let shown = e.exchange.map({ $0.shown(redactor) }) ?? e.shown {
+            return "<div class=\"ev\"><div class=\"ev-head\"><span class=\"kind exchange\">HTTP</span>\(HTMLText.escape(title))</div>\(exchange(shown))</div>\n"
         }
         // Redact before cutting: a cut through a secret would leave a part the redactor cannot match.
         var text = redactor.redact(e.body)
@@ -34,8 +35,7 @@ extension HTMLReport {
     }
 
     /// An exchange from its parts, request and response told apart: no transcript is parsed back.
-    func exchange(_ ex: Exchange) -> String {
-        let s = ex.shown(redactor)
+    func exchange(_ s: Exchange.Shown) -> String {
         func span(_ cls: String, _ text: String) -> String { "<span class=\"\(cls)\">\(HTMLText.escape(text))</span>\n" }
         var out = "<pre class=\"exchange\">" + span("req", "> " + s.requestLine)
         for h in s.requestHeaders { out += span("req", "> " + h) }

@@ -9,6 +9,9 @@ public enum ResultsJSON {
                 var o = JSONObject([("name", s(c.name)), ("criterion", s(c.criterion)), ("outcome", .string(c.outcome.kind.rawValue)),
                                     ("seconds", .number((c.seconds * 1000).rounded() / 1000))])
                 if !c.source.pointer.tokens.isEmpty { o["step"] = s(c.source.pointer.description) }
+                // For `merge`, which rebuilds the cases from this file: the check tallies key on them.
+                o["file"] = s(c.file)
+                if !c.check.isEmpty { o["check"] = .string(c.check) }
                 switch c.outcome {
                 case .failed(let fs):
                     o["findings"] = .array(fs.map { f in
@@ -25,6 +28,7 @@ public enum ResultsJSON {
             }
             return .object(JSONObject([
                 ("id", s(suite.scenarioID)), ("criterion", s(suite.criterion)), ("title", s(suite.title)), ("file", s(suite.file)),
+                ("startedAt", .string(ISO8601DateFormatter().string(from: suite.startedAt))),
                 ("seconds", .number((suite.seconds * 1000).rounded() / 1000)),
                 ("counts", counts(suite.cases)), ("judged", judged(suite.judged)),
                 ("checks", .array(suite.checkTallies.map { t in
@@ -35,7 +39,7 @@ public enum ResultsJSON {
                 ("cases", .array(cases)),
             ]))
         }
-        let root = JSONObject([
+        var root = JSONObject([
             ("runId", .string(run.runID)),
             ("startedAt", .string(ISO8601DateFormatter().string(from: run.startedAt))),
             ("seconds", .number((run.seconds * 1000).rounded() / 1000)),
@@ -55,6 +59,7 @@ public enum ResultsJSON {
             })),
             ("suites", .array(suites)),
         ])
+        for (key, value) in mergeFields(run, redactor) { root[key] = value }
         return JSONWriter.pretty(.object(root)) + "\n"
     }
 
@@ -65,6 +70,7 @@ public enum ResultsJSON {
             var o = JSONObject([("kind", .string(e.kind.rawValue)), ("title", .string(redactor.redact(e.title))),
                                 ("text", .string(e.text(redactor: redactor)))])
             if let data = e.data { o["data"] = redacted(data, redactor) }
+            if let shown = e.exchange.map({ $0.shown(redactor) }) ?? e.shown { o["exchange"] = exchange(shown) }
             return .object(o)
         })
     }
@@ -92,5 +98,54 @@ public enum ResultsJSON {
 
     static func criteria(_ run: RunResult) -> JSONValue {
         .object(JSONObject(run.verdicts.map { ($0.criterion, .string($0.verdict.rawValue)) }))
+    }
+}
+
+extension ResultsJSON {
+    /// What `conformance merge` needs beyond the fields above to rebuild the whole run: the
+    /// criteria texts, the clean-up's trouble, the shard this run was and the shards a merged
+    /// run came from. Absent when empty, so a plain run's file is what it always was.
+    static func mergeFields(_ run: RunResult, _ redactor: Redactor) -> [(String, JSONValue)] {
+        func s(_ text: String) -> JSONValue { .string(redactor.redact(text)) }
+        var out: [(String, JSONValue)] = []
+        if !run.criteria.isEmpty {
+            out.append(("criterionTexts", .object(JSONObject(run.criteria.keys.sorted().compactMap { id in
+                run.criteria[id].map { info in
+                    var o = JSONObject([("demands", s(info.demands))])
+                    if let how = info.checkedBy { o["checkedBy"] = s(how) }
+                    return (id, .object(o))
+                }
+            }))))
+        }
+        if let problem = run.cleanupProblem { out.append(("cleanupProblem", s(problem))) }
+        if let record = run.shard {
+            out.append(("shard", .object(JSONObject([
+                ("index", .number(Double(record.shard.index))), ("total", .number(Double(record.shard.total))),
+                ("selection", .array(record.selection.map(s))), ("pack", .string(record.pack)),
+            ]))))
+        }
+        if !run.mergedFrom.isEmpty {
+            out.append(("mergedFrom", .array(run.mergedFrom.map { r in
+                .object(JSONObject([("index", .number(Double(r.index))), ("runId", s(r.runID)),
+                                    ("startedAt", .string(ISO8601DateFormatter().string(from: r.startedAt))),
+                                    ("seconds", .number((r.seconds * 1000).rounded() / 1000)),
+                                    ("exitStatus", .number(Double(r.exitStatus))), ("from", s(r.folder))]))
+            })))
+        }
+        return out
+    }
+
+    /// An exchange's parts as the reports show them (redacted, bodies bounded), so that a merged
+    /// report.html draws request and response apart as the shard's did.
+    static func exchange(_ shown: Exchange.Shown) -> JSONValue {
+        var o = JSONObject([("requestLine", .string(shown.requestLine)), ("requestHeaders", .array(shown.requestHeaders.map(JSONValue.string)))])
+        if let body = shown.requestBody { o["requestBody"] = .string(body) }
+        if let status = shown.status {
+            o["status"] = .string(status)
+            o["responseHeaders"] = .array(shown.responseHeaders.map(JSONValue.string))
+            if let body = shown.responseBody { o["responseBody"] = .string(body) }
+        }
+        if let fault = shown.fault { o["fault"] = .string(fault) }
+        return .object(o)
     }
 }

@@ -121,6 +121,15 @@ public struct Runner: Sendable {
         return result
     }
 
+    /// A shard dealt no scenario: an ordinary run with nothing to do — no user, no database, no
+    /// journal — whose reports are valid and empty, and say which part of the selection it was.
+    public func emptyRun(runID: String) -> RunResult {
+        var result = RunResult(runID: runID, startedAt: Date(), seconds: 0, target: describe(database: nil), suites: [],
+                               notes: ["this shard was dealt no scenario of the selection: nothing ran"])
+        result.criteria = options.criteria
+        return result
+    }
+
     func runScenarios(_ scenarios: [Scenario], context: RunContext, progress: @escaping @Sendable (RunEvent) -> Void) async -> [SuiteResult] {
         let runner = ScenarioRunner(context: context)
         let jobs = max(1, options.jobs)
