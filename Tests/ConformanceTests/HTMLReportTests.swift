@@ -111,7 +111,7 @@ import TestSupport
         #expect(html.contains("1 case(s) could not be carried out"))
         // SC-004: the failure and the error come before the passed case, open; the passed one is shut.
         let sc004 = html.components(separatedBy: "id=\"sc-004\"")[1].components(separatedBy: "</section>")[0]
-        let failed = try #require(sc004.range(of: "<details class=\"case failed\" open=\"\">"))
+        let failed = try #require(sc004.range(of: "<details class=\"case failed\" open=\"\" id=\"case-"))
         let error = try #require(sc004.range(of: "<details class=\"case error\" open=\"\">"))
         let passed = try #require(sc004.range(of: "<details class=\"case passed\">"))
         #expect(failed.lowerBound < error.lowerBound && error.lowerBound < passed.lowerBound)

@@ -81,7 +81,7 @@ extension HTMLReport {
         let id = c.outcome.kind == .failed ? " id=\"\(Self.caseAnchor(c))\"" : ""
         guard !body.isEmpty else { return "<div class=\"case \(css)\"\(id)><div class=\"line\">\(line)</div></div>\n" }
         let open = Self.bad([c]) ? " open=\"\"" : ""
-        return "<details class=\"case \(css)\"\(id)\(open)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
+        return "<details class=\"case \(css)\"\(open)\(id)><summary>\(line)</summary>\n<div class=\"body\">\(body)</div></details>\n"
     }
 
     /// A failed case's anchor, from what identifies it (criterion, file, step, name): the same

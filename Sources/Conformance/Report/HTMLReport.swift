@@ -30,6 +30,8 @@ public struct HTMLReport: Sendable {
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' file: data:\"/>\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         h += "<title>Conformance run \(t(run.runID)): \(Self.statusWord(run.exitStatus))</title>\n"
+        // An empty icon: without one the browser asks for /favicon.ico, a 404 in a static folder.
+        h += "<link rel=\"icon\" href=\"data:,\"/>\n"
         h += "<style>\n\(HTMLStyle.css)\n</style>\n</head>\n<body>\n<div class=\"page\">\n"
         h += header(run, verdicts: verdicts, anchors: anchors)
         h += verdictTable(verdicts, run: run, anchors: anchors)

@@ -28,11 +28,15 @@ final class HeadlessChromium: Sendable {
         /// The HTTP status of the page's own document after redirects; nil when the browser
         /// reported none (a `file:` URL, a document served from cache without a response).
         var status: Int?
+        /// Errors the page logged while loading: uncaught exceptions, `console.error`, and the
+        /// browser's own error entries (a blocked resource, a Content-Security-Policy violation).
+        var consoleErrors: [String] = []
 
         var figures: String {
             (["title: \(title)", "HTTP status: \(status.map(String.init) ?? "not reported")", "viewport (documentElement.clientWidth): \(layoutWidth) px", "window.innerWidth: \(innerWidth) px",
               "document scrollWidth: \(scrollWidth) px", "document scrollHeight: \(scrollHeight) px"]
-                + (offenders.isEmpty ? [] : ["elements past the right edge: " + offenders.joined(separator: ", ")])).joined(separator: "\n")
+                + (offenders.isEmpty ? [] : ["elements past the right edge: " + offenders.joined(separator: ", ")])
+                + (consoleErrors.isEmpty ? [] : ["errors the page logged: " + consoleErrors.prefix(5).joined(separator: "; ")])).joined(separator: "\n")
         }
     }
 
@@ -195,6 +199,8 @@ final class HeadlessChromium: Sendable {
         // For the status of the page's own document: a 404 or 500 page laid out nicely proves
         // nothing about the app's front end.
         _ = try await command("Network.enable", session: session)
+        _ = try await command("Runtime.enable", session: session)
+        _ = try await command("Log.enable", session: session)
         for (name, value) in cookies {
             _ = try await command("Network.setCookie", JSONObject([("name", .string(name)), ("value", .string(value)), ("url", .string(url))]),
                                   session: session)
@@ -221,6 +227,7 @@ final class HeadlessChromium: Sendable {
                             scrollHeight: m["scrollHeight"]?.intValue ?? 0, innerWidth: m["innerWidth"]?.intValue ?? 0,
                             offenders: m["offenders"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                             title: m["title"]?.stringValue ?? "", status: status)
+        layout.consoleErrors = consoleErrors(session: session)
 
         // The whole width the page really occupies (up to 3 screens), so an overflow shows.
         let clipWidth = max(width, min(layout.scrollWidth, width * 3))
@@ -233,6 +240,23 @@ final class HeadlessChromium: Sendable {
             layout.screenshot = screenshot.path
         }
         return layout
+    }
+
+    /// What the page logged as an error so far (see `Layout.consoleErrors`).
+    private func consoleErrors(session: String) -> [String] {
+        var out: [String] = []
+        for e in drain("Runtime.exceptionThrown", session: session) {
+            let details = e["params"]?["exceptionDetails"]
+            out.append("exception: " + (details?["exception"]?["description"]?.stringValue ?? details?["text"]?.stringValue ?? "?"))
+        }
+        for e in drain("Runtime.consoleAPICalled", session: session) where e["params"]?["type"]?.stringValue == "error" {
+            let args = e["params"]?["args"]?.arrayValue ?? []
+            out.append("console.error: " + args.map { $0["value"]?.stringValue ?? $0["description"]?.stringValue ?? "" }.joined(separator: " "))
+        }
+        for e in drain("Log.entryAdded", session: session) where e["params"]?["entry"]?["level"]?.stringValue == "error" {
+            out.append("browser: " + (e["params"]?["entry"]?["text"]?.stringValue ?? "?"))
+        }
+        return out
     }
 
     /// Measures in the page. Offenders are listed only as a hint for the reader: the verdict is
