@@ -7,6 +7,7 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
         abstract: "Proves a deployed multi-user web app meets its success criteria and keeps each user's data to that user.",
+        version: ToolVersion.description,
         subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, DoctorCommand.self, CleanupCommand.self, BenchHTTPCommand.self],
         defaultSubcommand: RunCommand.self)
 
