@@ -1,8 +1,9 @@
 import Conformance
 import Foundation
 
-/// Progress for people: one rewritten line on a terminal, plain lines in CI logs. Everything
-/// printed passes through the redactor.
+/// Progress for people: one rewritten line on a terminal, plain lines in CI logs and pipes (see
+/// TerminalPolicy; no colour, ever, so NO_COLOR always holds). Everything printed passes
+/// through the redactor.
 final class Console: Sendable {
     let verbose: Bool
     let redactor: Redactor
@@ -12,7 +13,8 @@ final class Console: Sendable {
     init(verbose: Bool, redactor: Redactor) {
         self.verbose = verbose
         self.redactor = redactor
-        interactive = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        interactive = TerminalPolicy.rewritesProgressLine(stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+                                                          environment: ProcessInfo.processInfo.environment)
     }
 
     /// One whole line, written at once (an unbuffered write): a CI log shows it as it happens.

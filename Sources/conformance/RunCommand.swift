@@ -91,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         let writing = Date()
         let files = try ReportWriter.write(result, to: reports, redactor: redactor)
         let reportSeconds = Date().timeIntervalSince(writing)
+        appendStepSummary(reports: reports)
         for v in result.verdicts {
             console.line("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
         }
@@ -107,5 +108,17 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(interrupted)
         }
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+}
+
+/// In GitHub Actions, the run's summary.md goes on the job's summary page too. A summary that
+/// cannot be appended is a warning: the verdict and the reports are already written.
+func appendStepSummary(reports: String) {
+    guard let path = ProcessInfo.processInfo.environment[StepSummary.variable], !path.isEmpty else { return }
+    do {
+        let file = (reports as NSString).appendingPathComponent("summary.md")
+        try StepSummary.append(try String(contentsOfFile: file, encoding: .utf8), to: path)
+    } catch {
+        FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
     }
 }
