@@ -27,7 +27,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { say(fullMessage(for: error)); Foundation.exit(0) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            writeErr(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
@@ -35,4 +35,10 @@ struct ConformanceCommand: AsyncParsableCommand {
 
 /// Prints one line at once with an unbuffered write: `print` would be block-buffered when piped,
 /// and a CI log would show nothing until the end.
-func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+func say(_ text: String) { writeOut(text + "\n") }
+
+/// Unbuffered writes that survive a reader going away (`conformance plan | head`): SIGPIPE is
+/// ignored, so the write fails with EPIPE, and `FileHandle.write(_: Data)` would trap on that.
+/// The output is lost either way; a run still writes its reports and cleans up.
+func writeOut(_ text: String) { try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) }
+func writeErr(_ text: String) { try? FileHandle.standardError.write(contentsOf: Data(text.utf8)) }

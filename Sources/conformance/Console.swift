@@ -19,8 +19,8 @@ final class Console: Sendable {
 
     /// One whole line, written at once (an unbuffered write): a CI log shows it as it happens.
     func line(_ text: String) {
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardOutput.write(Data((redactor.redact(text) + "\n").utf8))
+        if interactive { writeErr("\r\u{1B}[K") }
+        writeOut(redactor.redact(text) + "\n")
     }
 
     /// The runner's events, shown: every case that did not pass, every case with `-v`, and a tally.
@@ -38,14 +38,14 @@ final class Console: Sendable {
             line(text)
         }
         if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(done) case(s) done, \(bad) not passed".utf8))
+            writeErr("\r\u{1B}[K\(done) case(s) done, \(bad) not passed")
         } else if done % 50 == 0 {
             line("… \(done) case(s) done, \(bad) not passed")
         }
     }
 
     func finish() {
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { writeErr("\r\u{1B}[K") }
     }
 }
 

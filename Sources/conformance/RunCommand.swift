@@ -84,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             result = try await work.value
         } catch let refusal as Runner.Refusal {
             console.finish()
-            FileHandle.standardError.write(Data("error: \(refusal)\n".utf8))
+            writeErr("error: \(refusal)\n")
             throw ExitCode(2)
         }
         console.finish()
@@ -97,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         for n in result.notes { console.line("note: \(n)") }
         if let left = result.cleanupProblem {
-            FileHandle.standardError.write(Data("error: users were left behind: \(redactor.redact(left))\n".utf8))
+            writeErr("error: users were left behind: \(redactor.redact(left))\n")
         }
         console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
@@ -119,6 +119,6 @@ func appendStepSummary(reports: String) {
         let file = (reports as NSString).appendingPathComponent("summary.md")
         try StepSummary.append(try String(contentsOfFile: file, encoding: .utf8), to: path)
     } catch {
-        FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
+        writeErr("warning: \(error)\n")
     }
 }
