@@ -70,6 +70,9 @@ static inline CURLcode ccurl_global_init_all(void) {
     return curl_global_init(CURL_GLOBAL_ALL);
 }
 
+// CURLVERSION_NOW names another enum constant, which Swift does not import as a macro.
+static inline CURLversion ccurl_version_now(void) { return CURLVERSION_NOW; }
+
 // CURLU_DEFAULT_PORT is a shifted macro; give it a typed constant.
 static const unsigned int ccurl_url_default_port = CURLU_DEFAULT_PORT;
 

@@ -534,3 +534,14 @@ enum OpenSSL {
         return lines.joined(separator: "; ")
     }
 }
+
+// MARK: - Library version
+
+/// The libcrypto this process runs with, for `conformance --version`.
+public enum OpenSSLLibrary {
+    /// "OpenSSL 3.0.15 3 Sep 2024", as OpenSSL_version names itself.
+    public static var version: String {
+        guard let text = OpenSSL_version(OPENSSL_VERSION) else { return "unknown" }
+        return String(cString: text)
+    }
+}

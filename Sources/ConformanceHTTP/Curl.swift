@@ -625,3 +625,21 @@ enum CurlURL {
         return String(cString: out)
     }
 }
+
+// MARK: - Library version
+
+/// The libcurl this process runs with (the shared library's, not the headers'), for
+/// `conformance --version`: a bug report needs the versions that actually answered.
+public enum CurlLibrary {
+    /// "8.5.0", or "unknown" if libcurl gives no version.
+    public static var version: String {
+        guard let info = curl_version_info(ccurl_version_now()), let text = info.pointee.version else { return "unknown" }
+        return String(cString: text)
+    }
+
+    /// The TLS library libcurl was built with ("OpenSSL/3.0.15"), or nil without TLS.
+    public static var tlsBackend: String? {
+        guard let info = curl_version_info(ccurl_version_now()), let text = info.pointee.ssl_version else { return nil }
+        return String(cString: text)
+    }
+}

@@ -503,3 +503,17 @@ enum LibPQ {
         return PGResult(columns: columns, rows: rows, commandTag: commandTag, rowsAffected: affected)
     }
 }
+
+// MARK: - Library version
+
+/// The libpq this process runs with, for `conformance --version`.
+public enum PQLibrary {
+    /// "15.13" (PQlibVersion's integer is major × 10000 + minor since PostgreSQL 10;
+    /// before 10 it was major × 10000 + minor × 100 + patch).
+    public static var version: String {
+        let n = Int(PQlibVersion())
+        guard n > 0 else { return "unknown" }
+        if n >= 100_000 { return "\(n / 10_000).\(n % 10_000)" }
+        return "\(n / 10_000).\(n / 100 % 100).\(n % 100)"
+    }
+}

@@ -82,7 +82,7 @@ struct CleanupCommand: AsyncParsableCommand {
                 throw e
             } catch {
                 failed += 1
-                FileHandle.standardError.write(Data(redactor.redact("error: run \(id): \(error)\n").utf8))
+                writeErr(redactor.redact("error: run \(id): \(error)\n"))
             }
         }
         if failed > 0 { throw ExitCode(2) }

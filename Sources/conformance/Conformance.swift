@@ -7,6 +7,7 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
         abstract: "Proves a deployed multi-user web app meets its success criteria and keeps each user's data to that user.",
+        version: ToolVersion.description,
         subcommands: [RunCommand.self, ValidateCommand.self, PlanCommand.self, DoctorCommand.self, CleanupCommand.self, JudgeCommand.self,
                       MergeCommand.self, BenchHTTPCommand.self],
         defaultSubcommand: RunCommand.self)
@@ -27,7 +28,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { say(fullMessage(for: error)); Foundation.exit(0) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            writeErr(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
@@ -35,4 +36,10 @@ struct ConformanceCommand: AsyncParsableCommand {
 
 /// Prints one line at once with an unbuffered write: `print` would be block-buffered when piped,
 /// and a CI log would show nothing until the end.
-func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+func say(_ text: String) { writeOut(text + "\n") }
+
+/// Unbuffered writes that survive a reader going away (`conformance plan | head`): SIGPIPE is
+/// ignored, so the write fails with EPIPE, and `FileHandle.write(_: Data)` would trap on that.
+/// The output is lost either way; a run still writes its reports and cleans up.
+func writeOut(_ text: String) { try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) }
+func writeErr(_ text: String) { try? FileHandle.standardError.write(contentsOf: Data(text.utf8)) }

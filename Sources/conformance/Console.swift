@@ -1,8 +1,9 @@
 import Conformance
 import Foundation
 
-/// Progress for people: one rewritten line on a terminal, plain lines in CI logs. Everything
-/// printed passes through the redactor.
+/// Progress for people: one rewritten line on a terminal, plain lines in CI logs and pipes (see
+/// TerminalPolicy; no colour, ever, so NO_COLOR always holds). Everything printed passes
+/// through the redactor.
 final class Console: Sendable {
     let verbose: Bool
     let redactor: Redactor
@@ -12,13 +13,14 @@ final class Console: Sendable {
     init(verbose: Bool, redactor: Redactor) {
         self.verbose = verbose
         self.redactor = redactor
-        interactive = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        interactive = TerminalPolicy.rewritesProgressLine(stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+                                                          environment: ProcessInfo.processInfo.environment)
     }
 
     /// One whole line, written at once (an unbuffered write): a CI log shows it as it happens.
     func line(_ text: String) {
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardOutput.write(Data((redactor.redact(text) + "\n").utf8))
+        if interactive { writeErr("\r\u{1B}[K") }
+        writeOut(redactor.redact(text) + "\n")
     }
 
     /// The runner's events, shown: every case that did not pass, every case with `-v`, and a tally.
@@ -36,14 +38,14 @@ final class Console: Sendable {
             line(text)
         }
         if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(done) case(s) done, \(bad) not passed".utf8))
+            writeErr("\r\u{1B}[K\(done) case(s) done, \(bad) not passed")
         } else if done % 50 == 0 {
             line("… \(done) case(s) done, \(bad) not passed")
         }
     }
 
     func finish() {
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { writeErr("\r\u{1B}[K") }
     }
 }
 

@@ -86,32 +86,46 @@ struct JudgeCommand: AsyncParsableCommand {
             console.line("\(row.rank.map { "#\($0)" } ?? "—")  \(row.team)  \(row.score)/\(board.maxScore)" + (row.rank == nil ? "  not ranked: \(row.reason ?? "")" : ""))
         }
         console.line("leaderboard: \(files.joined(separator: ", "))")
+        appendStepSummary(reports: folder)
         if let interrupted = signals.exitStatus { throw ExitCode(interrupted) }
         if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
     }
 
-    /// Shards' leaderboards into one, with every team's reports copied beside it.
-    func mergeShards(into folder: String) throws {
-        let parts: [Leaderboard]
-        do {
-            parts = try merge.map { try LeaderboardFiles.read(file: $0 + "/" + LeaderboardFiles.jsonName) }
-        } catch {
-            throw failInput(error)
-        }
-        let board: Leaderboard
-        do { board = try Leaderboard.merged(parts) } catch { throw failInput(error) }
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for (dir, part) in zip(merge, parts) {
-            for row in part.rows where fm.fileExists(atPath: dir + "/" + row.team) {
-                let destination = folder + "/" + row.team
-                guard URL(fileURLWithPath: dir + "/" + row.team).standardizedFileURL != URL(fileURLWithPath: destination).standardizedFileURL else { continue }
-                try? fm.removeItem(atPath: destination)
-                try fm.copyItem(atPath: dir + "/" + row.team, toPath: destination)
-            }
-        }
-        let files = try LeaderboardFiles.write(board, to: folder, redactor: Redactor())
-        say("merged \(parts.count) shard(s), \(board.rows.count) team(s): \(files.joined(separator: ", "))")
-        if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
+    func mergeShards(into folder: String) throws { try mergeJudgeShards(merge, into: folder) }
+}
+
+/// The judge folder a shard's directory holds: itself, or its `judge/`, when a leaderboard.json
+/// is there (what `conformance merge` looks for to tell judge shards from run shards).
+func judgeFolder(in dir: String) -> String? {
+    for candidate in [dir, dir + "/judge"] where FileManager.default.fileExists(atPath: candidate + "/" + LeaderboardFiles.jsonName) {
+        return candidate
     }
+    return nil
+}
+
+/// Shards' leaderboards into one, with every team's reports copied beside it.
+func mergeJudgeShards(_ dirs: [String], into folder: String) throws {
+    let folders = dirs.map { judgeFolder(in: $0) ?? $0 }
+    let parts: [Leaderboard]
+    do {
+        parts = try folders.map { try LeaderboardFiles.read(file: $0 + "/" + LeaderboardFiles.jsonName) }
+    } catch {
+        throw failInput(error)
+    }
+    let board: Leaderboard
+    do { board = try Leaderboard.merged(parts) } catch { throw failInput(error) }
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for (dir, part) in zip(folders, parts) {
+        for row in part.rows where fm.fileExists(atPath: dir + "/" + row.team) {
+            let destination = folder + "/" + row.team
+            guard URL(fileURLWithPath: dir + "/" + row.team).standardizedFileURL != URL(fileURLWithPath: destination).standardizedFileURL else { continue }
+            try? fm.removeItem(atPath: destination)
+            try fm.copyItem(atPath: dir + "/" + row.team, toPath: destination)
+        }
+    }
+    let files = try LeaderboardFiles.write(board, to: folder, redactor: Redactor())
+    say("merged \(parts.count) shard(s), \(board.rows.count) team(s): \(files.joined(separator: ", "))")
+    appendStepSummary(reports: folder)
+    if board.rows.contains(where: { $0.rank == nil }) { throw ExitCode(2) }
 }

@@ -23,6 +23,10 @@ struct MergeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Shards of `conformance judge` carry a leaderboard: they merge into one leaderboard.
+        if !folders.isEmpty, folders.allSatisfy({ judgeFolder(in: $0) != nil }) {
+            return try mergeJudgeShards(folders, into: reports + "/judge")
+        }
         let merged: RunResult
         do {
             let parts = try ShardMerge.load(folders)
@@ -37,6 +41,7 @@ struct MergeCommand: AsyncParsableCommand {
         }
         let redactor = Redactor()
         let files = try ReportWriter.write(merged, to: reports, redactor: redactor)
+        appendStepSummary(reports: reports)
         for v in merged.verdicts {
             say("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
         }

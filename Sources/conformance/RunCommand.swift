@@ -92,19 +92,20 @@ struct RunCommand: AsyncParsableCommand {
             result = try await work.value
         } catch let refusal as Runner.Refusal {
             console.finish()
-            FileHandle.standardError.write(Data("error: \(refusal)\n".utf8))
+            writeErr("error: \(refusal)\n")
             throw ExitCode(2)
         }
         console.finish()
         let writing = Date()
         let files = try ReportWriter.write(result, to: reports, redactor: redactor)
         let reportSeconds = Date().timeIntervalSince(writing)
+        appendStepSummary(reports: reports)
         for v in result.verdicts {
             console.line("\(v.criterion.padding(toLength: max(8, v.criterion.count), withPad: " ", startingAt: 0)) \(v.verdict.rawValue) (\(v.cases) case(s), \(v.judged) judged)")
         }
         for n in result.notes { console.line("note: \(n)") }
         if let left = result.cleanupProblem {
-            FileHandle.standardError.write(Data("error: users were left behind: \(redactor.redact(left))\n".utf8))
+            writeErr("error: users were left behind: \(redactor.redact(left))\n")
         }
         console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
@@ -115,5 +116,17 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(interrupted)
         }
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+}
+
+/// In GitHub Actions, the run's summary.md goes on the job's summary page too. A summary that
+/// cannot be appended is a warning: the verdict and the reports are already written.
+func appendStepSummary(reports: String) {
+    guard let path = ProcessInfo.processInfo.environment[StepSummary.variable], !path.isEmpty else { return }
+    do {
+        let file = (reports as NSString).appendingPathComponent("summary.md")
+        try StepSummary.append(try String(contentsOfFile: file, encoding: .utf8), to: path)
+    } catch {
+        writeErr("warning: \(error)\n")
     }
 }

@@ -60,7 +60,7 @@ func failInput(_ error: Error) -> ExitCode {
     case let e as LoadError: text = "error: \(e)"
     default: text = "error: \(error)"
     }
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeErr(text + "\n")
     return ExitCode(2)
 }
 

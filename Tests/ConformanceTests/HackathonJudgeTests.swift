@@ -105,7 +105,8 @@ import Testing
         let shards = try await [first, second]
         let s1 = try Self.board(folder + "/s1"), s2 = try Self.board(folder + "/s2")
         #expect(s1.rows.count + s2.rows.count == board.rows.count && !s1.rows.isEmpty && !s2.rows.isEmpty, "\(shards.map(\.output))")
-        let (merged, mergeOut) = try await ReferenceStack.run([Harness.binary(), "judge", "--merge", folder + "/s1/judge", folder + "/s2/judge",
+        // `merge` tells judge shards (a leaderboard.json) from run shards.
+        let (merged, mergeOut) = try await ReferenceStack.run([Harness.binary(), "merge", folder + "/s1", folder + "/s2",
                                                                "--reports", folder + "/merged"], environment: env)
         #expect(merged == 2, "unranked teams again: \(mergeOut)")
         #expect(Self.standings(try Self.board(folder + "/merged")) == standings)
