@@ -19,14 +19,19 @@ import TestSupport
         let name = "cf_role_" + UUID().uuidString.prefix(8).lowercased()
         let password = "pw" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
         try await stack.superuserSQL("CREATE ROLE \(name) LOGIN PASSWORD '\(password)'", database: "postgres")
+        // Tables other tests' apps create later (owned by the app's role) are covered too, as
+        // the README's least-privilege grants advise.
+        let owner = URLComponents(string: stack.databaseURL)?.user ?? "app"
         try await stack.superuserSQL("""
             GRANT USAGE ON SCHEMA public TO \(name);
             GRANT SELECT\(delete ? ", DELETE" : "") ON ALL TABLES IN SCHEMA public TO \(name);
+            ALTER DEFAULT PRIVILEGES FOR ROLE \(owner) IN SCHEMA public GRANT SELECT\(delete ? ", DELETE" : "") ON TABLES TO \(name);
             """)
         return Role(name: name, url: stack.databaseURL(user: name, password: password))
     }
 
     static func dropRole(_ stack: ReferenceStack.Stack, _ role: Role) async {
+        // DROP OWNED also drops the default privileges granted to the role.
         _ = try? await stack.superuserSQL("DROP OWNED BY \(role.name); ", database: "conformance")
         _ = try? await stack.superuserSQL("DROP ROLE IF EXISTS \(role.name)", database: "postgres")
     }

@@ -37,7 +37,9 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         for (k, v) in stack.values { env[k] = v }
         env["CI"] = "true"
-        let (status, output) = try await ReferenceStack.run([Harness.binary(), "run", "--reports", reports, "--criterion", "SC-001",
+        // Not SC-001: its scenario holds the pack's time budgets (maxMs), which judge the
+        // machine's speed; tests judge behaviour.
+        let (status, output) = try await ReferenceStack.run([Harness.binary(), "run", "--reports", reports,
                                                       "--criterion", "SC-002", "--criterion", "SC-005", "--criterion", "SC-007",
                                                       Harness.packPath], environment: env)
         #expect(status == 0, "\(output)")

@@ -151,4 +151,17 @@ import Testing
         #expect(b.rows.map(\.rank) == [1, 2, 3, nil])
         #expect(LeaderboardFiles.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
     }
+
+    /// scenarios/roster.schema.json says what RosterLoader accepts, key for key.
+    @Test func theRosterSchemaIsTheLoaders() throws {
+        let path = ReferenceStack.root + "/scenarios/roster.schema.json"
+        let schema = try JSONParser.parse(Array(try #require(FileManager.default.contents(atPath: path))))
+        func keys(_ v: JSONValue?) -> Set<String> { Set(v?.objectValue?.keys ?? []) }
+        #expect(keys(schema["properties"]) == RosterLoader.rosterKeys)
+        let team = schema["properties"]?["teams"]?["items"]
+        #expect(keys(team?["properties"]) == RosterLoader.teamKeys)
+        let variables = team?["properties"]?["env"]?["propertyNames"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(Set(variables) == Roster.teamVariables)
+        #expect(schema["additionalProperties"] == .bool(false) && team?["additionalProperties"] == .bool(false))
+    }
 }

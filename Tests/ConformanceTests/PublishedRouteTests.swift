@@ -28,14 +28,15 @@ import Glibc
                                           "--table", table, "--port-file", portFile],
                                          output: NSTemporaryDirectory() + "search-app-\(mode).log")
             var port = ""
-            for _ in 0..<200 where port.isEmpty {
+            // Up to a minute each: a Python start on a loaded machine takes seconds.
+            for _ in 0..<1200 where port.isEmpty {
                 port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
                 if port.isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
             }
             guard !port.isEmpty else { kill(pid, SIGTERM); await ChildProcess.wait(for: pid); throw ReferenceStack.Failure(description: "the search app wrote no port") }
             url = "http://127.0.0.1:\(port)"
             // The port is bound before the app starts serving: wait for its health route.
-            for _ in 0..<200 {
+            for _ in 0..<1200 {
                 let (status, _) = try await ChildProcess.runUnchecked("/usr/bin/curl", ["-sf", "-o", "/dev/null", url + "/health"])
                 if status == 0 { return }
                 try await Task.sleep(nanoseconds: 50_000_000)

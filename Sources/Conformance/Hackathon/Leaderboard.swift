@@ -53,7 +53,13 @@ public struct Leaderboard: Sendable, Equatable {
             why = result.allCases.first { $0.outcome.kind == .error }.map { "nothing could be judged: \($0.name): \($0.outcome.reason ?? "")" }
                 ?? "nothing could be judged"
         }
-        return Row(team: team, rank: judged ? 0 : nil, reason: judged ? reason : why, score: score, cells: cells, counts: counts,
+        // A criterion in error was not established either way: the judge must see that the
+        // score may be low for the run's sake, not the team's.
+        let unsettled = criteria.filter { cells[$0.id] == .error }.map(\.id)
+        if judged, !unsettled.isEmpty {
+            why = ([reason].compactMap { $0 } + ["not established (errors): \(unsettled.joined(separator: ", ")) — see the team's report"]).joined(separator: "; ")
+        }
+        return Row(team: team, rank: judged ? 0 : nil, reason: why, score: score, cells: cells, counts: counts,
                    report: team + "/report.html", anchors: HTMLReport.anchors(criteria.map(\.id)), exitStatus: result.exitStatus)
     }
 

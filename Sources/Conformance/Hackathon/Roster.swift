@@ -32,6 +32,10 @@ public struct Roster: Sendable {
 }
 
 public enum RosterLoader {
+    /// The keys of a roster and of a team (held to scenarios/roster.schema.json by a test).
+    public static let rosterKeys: Set<String> = ["$schema", "name", "pack", "criteria", "teams"]
+    public static let teamKeys: Set<String> = ["name", "target", "authURL", "apiURL", "frontendURL", "env"]
+
     /// Team names become folder names under reports/judge/: letters, digits, `.`, `_`, `-`.
     static func nameProblem(_ name: String) -> String? {
         guard let first = name.unicodeScalars.first, name.count <= 64,
@@ -48,7 +52,7 @@ public enum RosterLoader {
 
     public static func load(file: String) throws -> Roster {
         let root = JSONNode(value: try UserFile.parse(file), file: file)
-        _ = try root.object(allowing: ["$schema", "name", "pack", "criteria", "teams"], context: "a roster")
+        _ = try root.object(allowing: rosterKeys, context: "a roster")
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder + "/" + path }
         let name = try root.optional("name")?.nonEmptyString() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
@@ -57,7 +61,7 @@ public enum RosterLoader {
         var teams: [Roster.Team] = []
         var seen: [String: String] = [:]
         for node in try root.required("teams", "an array of teams, e.g. [{\"name\": \"alpha\", \"target\": \"alpha.json\"}]").nonEmptyArray("at least one team") {
-            _ = try node.object(allowing: ["name", "target", "authURL", "apiURL", "frontendURL", "env"], context: "a team")
+            _ = try node.object(allowing: teamKeys, context: "a team")
             let nameNode = try node.required("name", "the team's name")
             let teamName = try nameNode.nonEmptyString()
             if let p = nameProblem(teamName) { throw nameNode.error(p) }

@@ -49,8 +49,10 @@ enum Harness {
         options.journalFolder = journalFolder
         let environment: [String: String]
         if let stack { environment = stack.values } else { environment = try await ReferenceStack.shared().values }
-        return try await Runner(target: target, options: options, environment: environment, redactor: redactor)
-            .run(scenarios, progress: progress)
+        return try await LiveGate.run {
+            try await Runner(target: target, options: options, environment: environment, redactor: redactor)
+                .run(scenarios, progress: progress)
+        }
     }
 
     /// criterion → oracles that fired (errors as "error:KIND").
