@@ -14,6 +14,9 @@ import Testing
                    headers: [HTTPHeader] = credentials) -> HTTPRequest {
         var request = HTTPRequest(method: method, url: url, headers: headers, body: body)
         request.followRedirects = true
+        // The timeout covers the whole chain; with every suite running at once each hop waits
+        // its turn on a busy machine, and these tests judge where requests go, not how fast.
+        request.timeout = 120
         return request
     }
 
