@@ -192,7 +192,7 @@ def many(folder: str, n: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         steps = MANY_STEPS[i % len(MANY_STEPS)]
-        doc = {"id": f"GEN-{i:05d}", "criterion": "SC-004", "title": f"generated scenario {i}",
+        doc = {"id": f"GEN-{i:05d}", "criterion": "SC-008" if steps[0]["check"] == "load" else "SC-004", "title": f"generated scenario {i}",
                "tags": ["generated"], "users": [f"g{i}a", f"g{i}b", f"g{i}c"], "steps": steps}
         (out / f"gen-{i:05d}.json").write_text(json.dumps(doc) + "\n")
 
