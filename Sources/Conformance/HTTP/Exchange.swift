@@ -4,8 +4,18 @@ import Foundation
 /// One request and what came back (or the transport error), kept as evidence.
 public struct Exchange: Sendable {
     public var request: HTTPRequest
-    /// Replacing the response drops what was derived from the old one.
-    public var response: HTTPResponse? { didSet { derived = Derived() } }
+    /// Replacing the response drops what was derived from the old one. The getter is a call
+    /// that hands back its own copy, never inlined: Swift 6.3.1's optimiser (CopyPropagation)
+    /// crashes release builds on the inlined borrow of this field inside async functions
+    /// ("Found outside of lifetime use?!").
+    public var response: HTTPResponse? {
+        @inline(never) get { storedResponse }
+        set {
+            storedResponse = newValue
+            derived = Derived()
+        }
+    }
+    private var storedResponse: HTTPResponse?
     public var transportError: HTTPTransportError?
     public var seconds: Double
     /// The body's text and JSON, worked out once: oracles, markers and reports each ask, and
@@ -14,12 +24,15 @@ public struct Exchange: Sendable {
 
     public init(request: HTTPRequest, response: HTTPResponse?, transportError: HTTPTransportError?, seconds: Double) {
         self.request = request
-        self.response = response
+        self.storedResponse = response
         self.transportError = transportError
         self.seconds = seconds
     }
 
     public var status: Int? { response?.status }
+
+    /// The status as text, nil without an answer.
+    public var statusText: String? { status.map { String($0) } }
     /// The body as JSON; nil for an empty, invalid or truncated body (a body cut at the size
     /// cap cannot be a whole document, so it is not parsed at all).
     public var json: JSONValue? {
@@ -132,7 +145,7 @@ private final class DerivedBox: @unchecked Sendable {
     }
 }
 
-/// A fresh box per response (see `Exchange.response`'s `didSet`).
+/// A fresh box per response (see `Exchange.response`'s setter).
 private struct Derived: Sendable {
     let box = DerivedBox()
     func text(_ make: () -> String) -> String { box.text(make) }

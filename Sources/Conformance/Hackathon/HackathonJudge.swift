@@ -98,7 +98,7 @@ public struct HackathonJudge: Sendable {
         let redactor = Redactor()
         do {
             let result = try await Runner(target: target, options: options, environment: env, redactor: redactor).run(scenarios) { _ in }
-            try ReportWriter.write(result, to: teamFolder, redactor: redactor)
+            _ = try ReportWriter.write(result, to: teamFolder, redactor: redactor)
             return finish(team, result: result, reason: result.cleanupProblem.map { redactor.redact("users left behind: \($0)") }, progress: progress)
         } catch {
             return finish(team, result: nil, reason: redactor.redact("\(error)"), progress: progress)

@@ -139,7 +139,7 @@ struct ProbeTarget: Sendable {
             guard let ex = await context.resources.send(call) else { continue }
             if let e = kit.errored(name, ex) { cases.append(e); continue }
             let status = ex.status ?? 0
-            let controlNote = Evidence(.note, "control", "the genuine token got \(control?.status.map(String.init) ?? "no answer") on the same call")
+            let controlNote = Evidence(.note, "control", "the genuine token got \(control?.statusText ?? "no answer") on the same call")
             let evidence = [kit.evidence(name, ex), Evidence(.note, "what was sent", probe.summary), controlNote]
             let o = object
             let change = op.writes ? await o?.changed(context: context, resource: resource) : nil
@@ -256,10 +256,14 @@ struct ProbeTarget: Sendable {
             return .failure(.init("the target maps no create route for \(resource.name)"))
         }
         guard let id = created.id else {
-            return .failure(.init("\(owner.logicalName) could not create a \(resource.name) object to probe (create answered \(created.exchange.status.map(String.init) ?? "no response"))"))
+            return .failure(.init("\(owner.logicalName) could not create a \(resource.name) object to probe (create answered \(created.exchange.statusText ?? "no response"))"))
         }
-        // Without a database (or when the read fails) silent writes simply go unchecked.
-        let snapshot = try? await context.database?.row(of: resource, id: id)
+        // Without a database (or when the read fails) silent writes simply go unchecked. (Not
+        // `try? await database?.row(...)`: Swift 6.3.1's release build crashes on that form.)
+        var snapshot: JSONValue?
+        if let database = context.database {
+            do { snapshot = try await database.row(of: resource, id: id) } catch { snapshot = nil }
+        }
         return .success(TargetObject(id: id, snapshot: snapshot))
     }
 }

@@ -107,7 +107,7 @@ struct ImpostorProbe: Sendable {
         guard victim.apiToken != nil else { return .failure(.init("\(victim.logicalName) has no API token to create an object with")) }
         guard let created = await kit.create(resource, as: victim) else { return .failure(.init("the target maps no create route for \(resource.name)")) }
         guard let id = created.id else {
-            return .failure(.init("\(victim.logicalName) could not create a \(resource.name) object (create answered \(created.exchange.status.map(String.init) ?? "no response"))"))
+            return .failure(.init("\(victim.logicalName) could not create a \(resource.name) object (create answered \(created.exchange.statusText ?? "no response"))"))
         }
         return .success((resource, id))
     }
@@ -174,7 +174,7 @@ struct ImpostorProbe: Sendable {
             } catch {
                 return CaseResult(name: name, seconds: ex.seconds, outcome: .database(error), evidence: evidence)
             }
-            if audit.isEmpty, let row = try? await context.database?.row(of: resource, id: id) {
+            if audit.isEmpty, let database = context.database, let row = try? await database.row(of: resource, id: id) {
                 evidence.append(Evidence(.rows, "\(resource.qualifiedTable) where \(resource.idColumn) = \(id), as \(victim.logicalName) left it", JSONWriter.pretty(row)))
             }
         } else {
@@ -195,9 +195,13 @@ struct ImpostorProbe: Sendable {
     func signUpAgain(email: String, label: String, control: String?) async -> CaseResult {
         let name = "sign-up again with \(label)"
         let password = context.redactor.newPassword()
-        let ex = context.pool.announce(email)
-            ? await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
-            : RunJournal.unannounced(email)
+        // An if, not a conditional expression: Swift 6.3.1's release build crashed on the latter.
+        let ex: Exchange
+        if context.pool.announce(email) {
+            ex = await context.identities.attemptSignUp(email: email, password: password, name: "Conformance impostor")
+        } else {
+            ex = RunJournal.unannounced(email)
+        }
         if let e = kit.errored(name, ex) { return e }
         let status = ex.status ?? 0
         let who = victim.logicalName

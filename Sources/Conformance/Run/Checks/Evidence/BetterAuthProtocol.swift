@@ -98,9 +98,13 @@ struct BetterAuthProbe: Sendable {
         let email = address.split(separator: "@", maxSplits: 1).first.map { $0.uppercased() + "@" + context.pool.emails.domain } ?? address
         let password = context.redactor.newPassword()
         context.redactor.add(password)
-        let ex = context.pool.announce(email)
-            ? await client.signUp(email: email, password: password, name: "Conformance Better Auth probe")
-            : RunJournal.unannounced(email)
+        // An if, not a conditional expression: Swift 6.3.1's release build crashed on the latter.
+        let ex: Exchange
+        if context.pool.announce(email) {
+            ex = await client.signUp(email: email, password: password, name: "Conformance Better Auth probe")
+        } else {
+            ex = RunJournal.unannounced(email)
+        }
         registerSecrets(ex)
         return Subject(email: email, password: password, id: ex.json?["user"]?["id"]?.stringValue, signUp: ex,
                        cookie: BetterAuthClient.cookieHeader(from: ex.response), isProbe: true)
@@ -185,9 +189,13 @@ struct BetterAuthProbe: Sendable {
         let name = "a second sign-up with the same email (other case) is refused"
         let parts = s.email.split(separator: "@", maxSplits: 1)
         let email = parts.count == 2 ? parts[0].uppercased() + "@" + parts[1] : s.email
-        let ex = context.pool.announce(email)
-            ? await client.signUp(email: email, password: context.redactor.newPassword(), name: "Conformance duplicate")
-            : RunJournal.unannounced(email)
+        // An if, not a conditional expression: Swift 6.3.1's release build crashed on the latter.
+        let ex: Exchange
+        if context.pool.announce(email) {
+            ex = await client.signUp(email: email, password: context.redactor.newPassword(), name: "Conformance duplicate")
+        } else {
+            ex = RunJournal.unannounced(email)
+        }
         registerSecrets(ex)
         if let e = kit.errored(name, ex) { return e }
         let evidence = [kit.evidence(name, ex)]
