@@ -14,25 +14,12 @@ public final class SilentListener: Sendable {
     public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestCluster.Failure(description: "socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        var actual = sockaddr_in()
-        var actualLength = length
-        let named = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
-        }
-        guard bound == 0, named == 0, listen(fd, 64) == 0 else {
+        guard let bound = bindToFreeLoopbackPort(fd), listen(fd, 64) == 0 else {
             close(fd)
             throw TestCluster.Failure(description: "cannot listen on 127.0.0.1")
         }
         descriptor = fd
-        port = Int(UInt16(bigEndian: actual.sin_port))
+        port = bound
     }
 
     /// Stops listening; connections still waiting are reset.
