@@ -3,11 +3,13 @@
 // Shape: one curl multi handle driven by one dedicated thread (the "loop"). Callers hand
 // transfers over through a lock-protected inbox and wake the loop with curl_multi_wakeup; the
 // loop runs them all concurrently and resumes each caller's continuation on completion. Easy
-// handles are pooled and reset between uses; connections live in the multi's cache, so
-// keep-alive connections are reused across requests.
+// handles are pooled with the options every exchange shares set once (only what differs per
+// request is set per request); connections live in the multi's cache, so keep-alive
+// connections are reused across requests. An HTTPClient runs one engine per core.
 
 import CCurl
 import Foundation
+import Synchronization
 
 // MARK: - Global initialisation
 
@@ -25,6 +27,8 @@ private let curlGlobalInitCode: UInt32 = ccurl_global_init_all().rawValue
 final class CurlEngine: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let options: HTTPClientOptions
+    /// Exchanges handed to this engine and not yet answered (HTTPClient picks the least busy).
+    let inFlight = Atomic<Int>(0)
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -38,6 +42,7 @@ final class CurlEngine: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var pool: [CurlEasy] = []
     private let poolLimit: Int
+    private let defaultHeaders = DefaultHeaderLists()
 
     init(options: HTTPClientOptions) throws {
         guard curlGlobalInitCode == CURLE_OK.rawValue else {
@@ -71,16 +76,20 @@ final class CurlEngine: @unchecked Sendable {
     /// Runs one exchange (no redirect handling) with the given time budget in seconds.
     func perform(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
         let transfer = CurlTransfer(request: request, timeout: timeout)
-        return try await withTaskCancellationHandler {
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .relaxed) }
+        let outcome = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 submit(transfer, continuation)
             }
         } onCancel: {
             cancel(transfer)
         }
+        // Here, on the caller's thread, not on the loop's.
+        return outcome.response
     }
 
-    private func submit(_ transfer: CurlTransfer, _ continuation: CheckedContinuation<HTTPResponse, any Error>) {
+    private func submit(_ transfer: CurlTransfer, _ continuation: CheckedContinuation<CurlOutcome, any Error>) {
         condition.lock()
         if stopping {
             condition.unlock()
@@ -137,7 +146,7 @@ final class CurlEngine: @unchecked Sendable {
 
     /// Hands the outcome to the waiting caller exactly once, whichever of completion,
     /// cancellation or shutdown gets there first.
-    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, any Error>) {
+    private func finish(_ transfer: CurlTransfer, _ result: Result<CurlOutcome, any Error>) {
         condition.lock()
         let continuation = transfer.continuation
         transfer.continuation = nil
@@ -197,6 +206,7 @@ final class CurlEngine: @unchecked Sendable {
         for easy in pool { easy.cleanup() }
         pool.removeAll()
         _ = curl_multi_cleanup(multi)
+        defaultHeaders.free()
 
         condition.lock()
         exited = true
@@ -208,14 +218,14 @@ final class CurlEngine: @unchecked Sendable {
         let easy: CurlEasy
         if let pooled = pool.popLast() {
             easy = pooled
-        } else if let fresh = CurlEasy() {
+        } else if let fresh = CurlEasy(), fresh.setShared(options) {
             easy = fresh
         } else {
             finish(transfer, .failure(HTTPTransportError(kind: .other, message: "curl_easy_init failed",
                                                          url: transfer.request.url)))
             return
         }
-        if let error = transfer.configure(easy, options: options) {
+        if let error = transfer.configure(easy, defaults: defaultHeaders) {
             transfer.freeHeaderList()
             recycle(easy)
             finish(transfer, .failure(error))
@@ -253,8 +263,9 @@ final class CurlEngine: @unchecked Sendable {
 
     private func recycle(_ easy: CurlEasy) {
         if pool.count < poolLimit {
-            // Reset now so the handle holds no pointer to a finished transfer.
-            curl_easy_reset(easy.handle)
+            // Not reset: the shared options stay, and the next configure sets every option an
+            // exchange may have changed. The header list is about to be freed: unhook it.
+            _ = ccurl_easy_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, nil)
             pool.append(easy)
         } else {
             easy.cleanup()
@@ -281,6 +292,71 @@ final class CurlEasy {
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
+
+    /// The options every exchange of the engine shares, set once per handle (a handle is never
+    /// reset). False when libcurl refuses one: the handle must not be used.
+    func setShared(_ options: HTTPClientOptions) -> Bool {
+        let h = handle
+        var failed = false
+        func set(_ code: CURLcode) { if code != CURLE_OK { failed = true } }
+        // Only HTTP(S): a URL from an app under test must not make us read file:// or speak FTP.
+        set(ccurl_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // Send the path as written: probes put `..` and other hostile text in id positions,
+        // and curl would otherwise squash dot-segments into a different request.
+        set(ccurl_easy_setopt_long(h, CURLOPT_PATH_AS_IS, 1))
+        // Signals are process-wide; a library on a background thread must not use them.
+        set(ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
+        // Redirects are followed in Swift (HTTPClient) so credentials can be stripped per hop.
+        set(ccurl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
+        set(ccurl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(ccurl_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0))
+        set(ccurl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0))
+        if let caFile = options.caFile {
+            set(ccurl_easy_setopt_string(h, CURLOPT_CAINFO, caFile))
+        }
+        // A request's own User-Agent header takes the place of this one (curl sends a custom
+        // header instead of its own of the same name).
+        if !options.userAgent.isEmpty {
+            set(ccurl_easy_setopt_string(h, CURLOPT_USERAGENT, options.userAgent))
+        }
+        set(ccurl_easy_setopt_write_callback(h, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+            let length = size * count
+            guard let user, let data else { return length }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length))
+        })
+        set(ccurl_easy_setopt_write_callback(h, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+            let length = size * count
+            guard let user, let data else { return length }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+        })
+        if failed { cleanup() }
+        return !failed
+    }
+}
+
+// MARK: - Default header lists
+
+/// What a request without headers of its own sends instead of curl's defaults: "Name:" with no
+/// value tells curl to send none of its own `Accept: */*`, `Expect: 100-continue` (large
+/// bodies) and form Content-Type (bodies). Built once per engine; loop thread only.
+final class DefaultHeaderLists {
+    private(set) var plain: UnsafeMutablePointer<curl_slist>?
+    private(set) var body: UnsafeMutablePointer<curl_slist>?
+
+    init() {
+        plain = curl_slist_append(curl_slist_append(nil, "Accept:"), "Expect:")
+        body = curl_slist_append(curl_slist_append(curl_slist_append(nil, "Accept:"), "Expect:"), "Content-Type:")
+    }
+
+    /// After the last handle is gone.
+    func free() {
+        curl_slist_free_all(plain)
+        curl_slist_free_all(body)
+        plain = nil
+        body = nil
+    }
 }
 
 // MARK: - Transfer
@@ -295,17 +371,16 @@ final class CurlTransfer: @unchecked Sendable {
     let timeout: Double
 
     // Guarded by the engine's lock.
-    var continuation: CheckedContinuation<HTTPResponse, any Error>?
+    var continuation: CheckedContinuation<CurlOutcome, any Error>?
     var cancelRequested = false
 
     // Loop thread only.
     var easy: CurlEasy?
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var responseHeaders: [HTTPHeader] = []
+    private var headerBlock = HeaderBlock()
     private var body: [UInt8] = []
     private var truncated = false
     private var headerBytes = 0
-    private var headersDropped = false
     private var headerOverflow = false
 
     init(request: HTTPRequest, timeout: Double) {
@@ -320,9 +395,10 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// Sets every option of the exchange on a reset handle; returns an error instead of
-    /// starting a request that would not go out as asked.
-    func configure(_ easy: CurlEasy, options: HTTPClientOptions) -> HTTPTransportError? {
+    /// Sets every option of the exchange that is not shared (`CurlEasy.setShared`), undoing
+    /// whatever the handle's previous exchange set; returns an error instead of starting a
+    /// request that would not go out as asked.
+    func configure(_ easy: CurlEasy, defaults: DefaultHeaderLists) -> HTTPTransportError? {
         let h = easy.handle
         let url = request.url
         if url.utf8.contains(0) {
@@ -342,41 +418,18 @@ final class CurlTransfer: @unchecked Sendable {
         }
 
         set(ccurl_easy_setopt_string(h, CURLOPT_URL, url))
-        // Only HTTP(S): a URL from an app under test must not make us read file:// or speak FTP.
-        set(ccurl_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https"))
-        // Send the path as written: probes put `..` and other hostile text in id positions,
-        // and curl would otherwise squash dot-segments into a different request.
-        set(ccurl_easy_setopt_long(h, CURLOPT_PATH_AS_IS, 1))
-        // Signals are process-wide; a library on a background thread must not use them.
-        set(ccurl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
-        // Redirects are followed in Swift (HTTPClient) so credentials can be stripped per hop.
-        set(ccurl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
-        set(ccurl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         set(ccurl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)))
         set(ccurl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout)))
-        set(ccurl_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0))
-        set(ccurl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0))
-        if let caFile = options.caFile {
-            set(ccurl_easy_setopt_string(h, CURLOPT_CAINFO, caFile))
-        }
 
         // The transfer is kept alive by the engine's `active` table while curl may call back,
         // so an unretained pointer is enough.
         let me = Unmanaged.passUnretained(self).toOpaque()
         set(ccurl_easy_setopt_pointer(h, CURLOPT_WRITEDATA, me))
-        set(ccurl_easy_setopt_write_callback(h, CURLOPT_WRITEFUNCTION) { data, size, count, user in
-            let length = size * count
-            guard let user, let data else { return length }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length))
-        })
         set(ccurl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, me))
-        set(ccurl_easy_setopt_write_callback(h, CURLOPT_HEADERFUNCTION) { data, size, count, user in
-            let length = size * count
-            guard let user, let data else { return length }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
-            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
-        })
+
+        // Back to a plain GET (HTTPGET also clears NOBODY), whatever the last exchange was.
+        set(ccurl_easy_setopt_long(h, CURLOPT_HTTPGET, 1))
+        set(ccurl_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, nil))
 
         // Method and body. CURLOPT_COPYPOSTFIELDS copies the bytes, so the Swift array need not
         // outlive this call; an empty body still needs a valid pointer, or curl would fall back
@@ -406,10 +459,15 @@ final class CurlTransfer: @unchecked Sendable {
         // Headers exactly as given. curl would otherwise add `Accept: */*`, `Expect:
         // 100-continue` (large bodies) and a form Content-Type (bodies); "Name:" with no value
         // tells curl to send none of its own.
+        if request.headers.isEmpty {
+            // The common case under load: the engine's own lists, built once, never freed here.
+            let list = sendsBody ? defaults.body : defaults.plain
+            set(ccurl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list))
+            return failed == CURLE_OK ? nil : Self.transportError(failed, easy: easy, url: url)
+        }
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        var hasUserAgent = false, hasAccept = false, hasExpect = false, hasContentType = false
+        var hasAccept = false, hasExpect = false, hasContentType = false
         for header in request.headers {
-            if header.hasName("User-Agent") { hasUserAgent = true }
             if header.hasName("Accept") { hasAccept = true }
             if header.hasName("Expect") { hasExpect = true }
             if header.hasName("Content-Type") { hasContentType = true }
@@ -422,9 +480,6 @@ final class CurlTransfer: @unchecked Sendable {
         if sendsBody && !hasContentType { list = curl_slist_append(list, "Content-Type:") }
         headerList = list
         set(ccurl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list))
-        if !hasUserAgent && !options.userAgent.isEmpty {
-            set(ccurl_easy_setopt_string(h, CURLOPT_USERAGENT, options.userAgent))
-        }
 
         if failed != CURLE_OK {
             return Self.transportError(failed, easy: easy, url: url)
@@ -485,52 +540,19 @@ final class CurlTransfer: @unchecked Sendable {
         // A new status line starts a new header block (after 1xx interim responses): only the
         // final response's headers are reported.
         if end >= 5 && line[0] == 0x48 && line[1] == 0x54 && line[2] == 0x54 && line[3] == 0x50 && line[4] == 0x2F {
-            responseHeaders.removeAll(keepingCapacity: true)
-            headersDropped = false
+            headerBlock.restart()
             return bytes.count
         }
-        // Past the count cap a line is only counted: no String is made for it.
-        if responseHeaders.count >= max(0, request.maxResponseHeaders) {
-            headersDropped = true
-            return bytes.count
-        }
-        appendHeader(line)
-        return bytes.count
-    }
-
-    private func appendHeader(_ line: UnsafeRawBufferPointer) {
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        if isBlank(line[0]) {
-            // Obsolete line folding: continuation of the previous value.
-            if var last = responseHeaders.popLast() {
-                let piece = Self.trimmed(line, isBlank)
-                last.value += " " + String(decoding: piece, as: UTF8.self)
-                responseHeaders.append(last)
-            }
-            return
-        }
-        guard let colon = line.firstIndex(of: 0x3A) else { return }
-        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
-        let value = String(decoding: Self.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]), isBlank),
-                           as: UTF8.self)
-        if asciiCaseInsensitiveEqual(name, "Content-Length"), let length = Int(value), length > 0,
-           request.maxResponseBytes > 0 {
+        if let length = headerBlock.take(line, cap: request.maxResponseHeaders), length > 0, request.maxResponseBytes > 0 {
             // Trust the announced length only up to the cap: it is the server's claim.
             body.reserveCapacity(min(length, request.maxResponseBytes))
         }
-        responseHeaders.append(HTTPHeader(name, value))
-    }
-
-    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ isBlank: (UInt8) -> Bool) -> UnsafeRawBufferPointer {
-        var start = 0, end = bytes.count
-        while start < end && isBlank(bytes[start]) { start += 1 }
-        while end > start && isBlank(bytes[end - 1]) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        return bytes.count
     }
 
     // MARK: Completion
 
-    func outcome(_ code: CURLcode) -> Result<HTTPResponse, any Error> {
+    func outcome(_ code: CURLcode) -> Result<CurlOutcome, any Error> {
         guard let easy else {
             return .failure(HTTPTransportError(kind: .other, message: "transfer lost its handle", url: request.url))
         }
@@ -549,21 +571,22 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>? = nil
         _ = ccurl_easy_getinfo_string(h, CURLINFO_EFFECTIVE_URL, &effective)
+        // Nearly always the URL that was asked for: compare before making a String of it.
+        let effectiveURL: String
+        if let effective, strcmp(effective, request.url) != 0 {
+            effectiveURL = String(cString: effective)
+        } else {
+            effectiveURL = request.url
+        }
         var connect = 0.0, firstByte = 0.0, total = 0.0
         _ = ccurl_easy_getinfo_double(h, CURLINFO_CONNECT_TIME, &connect)
         _ = ccurl_easy_getinfo_double(h, CURLINFO_STARTTRANSFER_TIME, &firstByte)
         _ = ccurl_easy_getinfo_double(h, CURLINFO_TOTAL_TIME, &total)
-        let response = HTTPResponse(
-            status: status,
-            headers: responseHeaders,
-            body: body,
-            bodyTruncated: truncated,
-            headersTruncated: headersDropped,
-            effectiveURL: effective.map { String(cString: $0) } ?? request.url,
-            timings: HTTPTimings(connect: connect, firstByte: firstByte, total: total))
-        responseHeaders = []
+        let outcome = CurlOutcome(status: status, headers: headerBlock, body: body, bodyTruncated: truncated,
+                                  effectiveURL: effectiveURL, timings: HTTPTimings(connect: connect, firstByte: firstByte, total: total))
+        headerBlock = HeaderBlock()
         body = []
-        return .success(response)
+        return .success(outcome)
     }
 
     static func transportError(_ code: CURLcode, easy: CurlEasy, url: String) -> HTTPTransportError {
@@ -591,6 +614,23 @@ final class CurlTransfer: @unchecked Sendable {
         default:
             return .other
         }
+    }
+}
+
+// MARK: - Outcome
+
+/// What the loop thread hands back: the response with its headers still as bytes.
+struct CurlOutcome: Sendable {
+    let status: Int
+    let headers: HeaderBlock
+    let body: [UInt8]
+    let bodyTruncated: Bool
+    let effectiveURL: String
+    let timings: HTTPTimings
+
+    var response: HTTPResponse {
+        HTTPResponse(status: status, headers: headers.headers(), body: body, bodyTruncated: bodyTruncated,
+                     headersTruncated: headers.dropped, effectiveURL: effectiveURL, timings: timings)
     }
 }
 

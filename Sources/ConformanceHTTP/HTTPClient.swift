@@ -1,18 +1,44 @@
+import Synchronization
+
 /// An HTTP/1.1 and HTTP/2 client over libcurl for many concurrent requests.
 ///
-/// One client runs one event-loop thread, however many requests are in flight; share one
-/// client per process (or per target) rather than creating one per request, so connections
-/// are reused.
+/// One client runs `options.eventLoops` event-loop threads (one per core by default), each with
+/// its own curl multi handle and connection cache, however many requests are in flight. A
+/// request goes to the loop with the fewest in flight (the first on a tie), so one caller's
+/// requests in sequence stay on one loop and reuse its connection, and a load spreads over all
+/// of them. Share one client per process (or per target) rather than creating one per request.
 public final class HTTPClient: Sendable {
-    private let engine: CurlEngine
+    private let engines: [CurlEngine]
 
     /// Throws `HTTPTransportError` when libcurl cannot be initialised or `caFile` is unreadable.
     public init(options: HTTPClientOptions = .init()) throws {
-        engine = try CurlEngine(options: options)
+        let loops = max(1, options.eventLoops)
+        var share = options
+        // The per-host cap is the client's: each loop gets its part of it.
+        share.maxConnectionsPerHost = max(1, (options.maxConnectionsPerHost + loops - 1) / loops)
+        var engines: [CurlEngine] = []
+        for _ in 0..<loops {
+            do { engines.append(try CurlEngine(options: share)) } catch {
+                for engine in engines { engine.shutdown() }
+                throw error
+            }
+        }
+        self.engines = engines
     }
 
     deinit {
-        engine.shutdown()
+        for engine in engines { engine.shutdown() }
+    }
+
+    private func engine() -> CurlEngine {
+        var chosen = engines[0]
+        guard engines.count > 1 else { return chosen }
+        var least = chosen.inFlight.load(ordering: .relaxed)
+        for engine in engines.dropFirst() where least > 0 {
+            let load = engine.inFlight.load(ordering: .relaxed)
+            if load < least { (chosen, least) = (engine, load) }
+        }
+        return chosen
     }
 
     /// Sends the request and returns whatever status came back. Throws `HTTPTransportError`
@@ -31,7 +57,7 @@ public final class HTTPClient: Sendable {
                 throw HTTPTransportError(kind: .timeout, message: "timed out after \(request.timeout) s",
                                          url: hop.url)
             }
-            var response = try await engine.perform(hop, timeout: seconds)
+            var response = try await engine().perform(hop, timeout: seconds)
             guard request.followRedirects,
                   let next = try RedirectPolicy.next(after: response, of: hop, hopsSoFar: redirects.count) else {
                 response.redirects = redirects
@@ -46,6 +72,6 @@ public final class HTTPClient: Sendable {
     /// (kind `.other`), and so does every later `send`. Idempotent; blocks until the thread
     /// has ended.
     public func shutdown() {
-        engine.shutdown()
+        for engine in engines { engine.shutdown() }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings shared by every request of one client.
 public struct HTTPClientOptions: Sendable {
     /// PEM file of CA certificates to trust instead of the system store (e.g. a private CA).
@@ -9,6 +11,9 @@ public struct HTTPClientOptions: Sendable {
     public var maxConnectionsPerHost: Int = 64
     /// Sent unless a request carries its own `User-Agent`; empty sends none.
     public var userAgent: String = "conformance/0.1"
+    /// Event-loop threads, each a curl multi handle of its own: one per core (at most 8), so
+    /// a load phase is not held to one core's worth of HTTP processing.
+    public var eventLoops: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 
     public init() {}
 }

@@ -109,7 +109,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         console.line(CaseCounts(result.allCases).sentence)
         console.line("reports: \(files.joined(separator: ", "))")
-        console.line(String(format: "timing: reports %.2f s, redaction %.2f s (the run itself %.1f s)", reportSeconds, redactor.secondsSpent, result.seconds))
+        console.line(String(format: "timing: %d user(s) created in %.1f s, reports %.2f s, redaction %.2f s (the run itself %.1f s)",
+                            result.signUps.users, result.signUps.seconds, reportSeconds, redactor.secondsSpent, result.seconds))
         // An interrupted run is neither a pass nor a verdict: 130 (SIGINT) or 143 (SIGTERM).
         if let interrupted = signals.exitStatus {
             console.line("interrupted: the reports cover what ran before the signal; exit status \(interrupted)")

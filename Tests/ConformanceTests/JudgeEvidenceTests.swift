@@ -189,6 +189,18 @@ import Testing
         let imitated = try judge([row("credential", genuine)], password: "Another-Password-2")
         #expect(imitated.oracle == .foreignPasswordHash && imitated.message?.contains("Better Auth did not compute it") == true,
                 "the shape alone is no proof")
+
+        // Without the key recomputed, the case checks (and says it checks) the rows and the format only.
+        func judgeFormat(_ rows: [JSONValue]?) throws -> EvidenceVerdict {
+            try AccountOracle.credentialAccount(who: "alice", userID: "u1", password: "not-the-password", rows: rows,
+                                                userTable: "user", accountTable: "account", recomputeKey: false)
+        }
+        guard case .passed(let format?) = try judgeFormat([row("credential", genuine)]) else { Issue.record("the format passes"); return }
+        #expect(format.title == "format" && format.text.contains("recomputed for a sample"))
+        #expect(try judgeFormat([row("credential", bcrypt)]).message?.contains("stored as bcrypt") == true)
+        #expect(try judgeFormat([row("credential", "hunter2")]).oracle == .foreignPasswordHash)
+        #expect(try judgeFormat(nil).oracle == .homeMadeAuth)
+        #expect(try judgeFormat([row("credential", "")]).oracle == .homeMadeAuth)
     }
 
     @Test func theAppsUsersMustBeBetterAuthUsers() {

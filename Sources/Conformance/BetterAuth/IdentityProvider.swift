@@ -19,7 +19,9 @@ public final class BetterAuthProvider: IdentityProvider {
     public let client: BetterAuthClient
     let tokenSource: Target.TokenSource
     let redactor: Redactor
-    let cachedJWKS = Locked<JWKS?>(nil)
+    /// The key set and its body as published, fetched once a run (again when a token names a
+    /// key id it lacks).
+    let cachedJWKS = Locked<(keys: JWKS, published: String)?>(nil)
 
     public init(client: BetterAuthClient, tokenSource: Target.TokenSource, redactor: Redactor) {
         self.client = client
@@ -28,11 +30,18 @@ public final class BetterAuthProvider: IdentityProvider {
     }
 
     public func jwks(refresh: Bool = false) async -> JWKS? {
-        if !refresh, let j = cachedJWKS.current { return j }
+        await publishedJWKS(refresh: refresh)?.keys
+    }
+
+    /// The key set with the text the auth server published it as (what a forged-key probe
+    /// imitates).
+    public func publishedJWKS(refresh: Bool = false) async -> (keys: JWKS, published: String)? {
+        if !refresh, let cached = cachedJWKS.current { return cached }
         let ex = await client.jwks()
         guard ex.status == 200, let json = ex.json, let j = try? JWKS(json: json) else { return nil }
-        cachedJWKS.withLock { $0 = j }
-        return j
+        let fetched = (keys: j, published: ex.bodyText)
+        cachedJWKS.withLock { $0 = fetched }
+        return fetched
     }
 
     public func create(logicalName: String, email: String, password: String, name: String) async throws -> Identity {

@@ -113,6 +113,46 @@ extension Database {
         return .object(JSONObject(o.pairs.map { (resource.logicalField(forColumn: $0.key), $0.value) }))
     }
 
+    /// The rows of `resource` with these ids, by id, logical field names: one statement per
+    /// thousand ids where `row(of:id:)` would send one per id. An id the batch misses is looked
+    /// up alone when the database may spell it differently (`ABC` for a UUID it prints `abc`,
+    /// `007` for 7), so a row is never reported gone because of its spelling.
+    public func rows(of resource: Resource, ids: [String]) async throws -> [String: JSONValue] {
+        var found: [String: JSONValue] = [:]
+        let column = SQLName.quote(resource.idColumn)
+        for start in stride(from: 0, to: ids.count, by: 1000) {
+            let chunk = Array(ids[start..<min(ids.count, start + 1000)])
+            let rows: [JSONValue]
+            do {
+                rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(column) = ANY($1)", [Self.textArray(chunk)])
+            } catch let e as PostgresError where e.sqlstate == "22P02" || e.sqlstate == "42883" || e.sqlstate == "22003" {
+                // An id not of the column's type (see row(of:id:)): compare as text instead.
+                rows = try await read("SELECT * FROM \(resource.qualifiedTable) WHERE \(column)::text = ANY($1::text[])",
+                                      [Self.textArray(chunk)])
+            }
+            for case .object(let o) in rows {
+                guard let key = o[resource.idColumn]?.plainText else { continue }
+                found[key] = .object(JSONObject(o.pairs.map { (resource.logicalField(forColumn: $0.key), $0.value) }))
+            }
+        }
+        for id in ids where found[id] == nil && !Self.isCanonicalKey(id) {
+            if let row = try await row(of: resource, id: id) { found[id] = row }
+        }
+        return found
+    }
+
+    /// How PostgreSQL prints a key: no upper-case letters, no surrounding blanks, no leading zero.
+    static func isCanonicalKey(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        if first == 0x20 || last == 0x20 || bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return false }
+        if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 || $0 == 0x2D || $0 == 0x2B }) {
+            // A number: "+5", "-0", "007" are other spellings of what PostgreSQL prints.
+            return !(first == 0x2B || (first == 0x30 && bytes.count > 1) || (first == 0x2D && bytes.dropFirst().first == 0x30))
+        }
+        return true
+    }
+
     /// Every row of the given owners in one owned table, raw column names.
     public func rows(of table: OwnedTable, owners: [String]) async throws -> [JSONValue] {
         try await read("SELECT * FROM \(table.qualified) WHERE \(SQLName.quote(table.ownerColumn))::text = ANY($1::text[])",

@@ -15,6 +15,7 @@ public protocol DatabaseReader: Sendable {
 
     // Resources and the tables that hold rows per user.
     func row(of resource: Resource, id: String) async throws -> JSONValue?
+    func rows(of resource: Resource, ids: [String]) async throws -> [String: JSONValue]
     func rows(of table: OwnedTable, owners: [String]) async throws -> [JSONValue]
     func ownedTables(target: Target) async throws -> [OwnedTable]
     func ownedTables(target: Target, users: UserTable?) async throws -> [OwnedTable]

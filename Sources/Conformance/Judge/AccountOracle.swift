@@ -5,9 +5,12 @@
 public enum AccountOracle {
     /// One user's accounts. `rows` are the user's rows of the accounts query (`provider`,
     /// `account`, `password`), nil when the user is not in `"user"` at all; `password` is the
-    /// one the harness signed up with. Throws only when scrypt itself cannot run.
+    /// one the harness signed up with. `recomputeKey` false checks everything but the key itself
+    /// (the caller recomputes it for a sample of users: scrypt here costs 32 MiB and about 0.1 s
+    /// of CPU a user). Throws only when scrypt itself cannot run.
     public static func credentialAccount(who: String, userID: String, password: String, rows: [JSONValue]?,
-                                         userTable: String, accountTable: String) throws -> EvidenceVerdict {
+                                         userTable: String, accountTable: String,
+                                         recomputeKey: Bool = true) throws -> EvidenceVerdict {
         let account = "table \(accountTable), column password"
         guard let rows else {
             return .failed(.homeMadeAuth, "\(who) (user id \(userID)) is not in Better Auth's table \"\(userTable)\": the user was not created by Better Auth")
@@ -26,6 +29,15 @@ public enum AccountOracle {
         var notes = ["\(credential.count) credential account(s); \(account)"]
         if let accountID = row["account"]?.stringValue, accountID != userID {
             notes.append("\"accountId\" is \(accountID), Better Auth sets the user id \(userID)")
+        }
+        guard recomputeKey else {
+            if case .notBetterAuthFormat(let format) = BetterAuthScrypt.format(of: stored) {
+                return .failed(.foreignPasswordHash,
+                               "\(who)'s password in \(account) is stored as \(format ?? "an unknown format"), not as Better Auth's scrypt <salt>:<key>",
+                               .init("checked", notes.joined(separator: "\n")))
+            }
+            notes.append("Better Auth's scrypt format <32 hex>:<128 hex>; the key itself is recomputed for a sample of the run's users")
+            return .passed(.init("format", notes.joined(separator: "\n")))
         }
         switch try BetterAuthScrypt.check(password: password, stored: stored) {
         case .matches:

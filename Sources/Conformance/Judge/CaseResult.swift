@@ -54,6 +54,16 @@ public struct SuiteResult: Sendable {
     public func count(_ kind: Outcome.Kind) -> Int { cases.filter { $0.outcome.kind == kind }.count }
 }
 
+public struct SignUpTime: Sendable, Equatable {
+    public var users: Int
+    public var seconds: Double
+
+    public init(users: Int, seconds: Double) {
+        self.users = users
+        self.seconds = seconds
+    }
+}
+
 public struct RunResult: Sendable {
     public var runID: String
     public var startedAt: Date
@@ -65,6 +75,8 @@ public struct RunResult: Sendable {
     public var criteria: [String: CriterionInfo] = [:]
     /// Every wait on the auth server's rate limit, and every request that gave up on it.
     public var rateLimitWaits: [RateLimitWait] = []
+    /// The run's users and the wall time spent creating them.
+    public var signUps = SignUpTime(users: 0, seconds: 0)
     /// The part of a selection this run was (`--shard K/N`); nil for a whole run.
     public var shard: ShardRecord?
     /// For a result `conformance merge` put together: the shard runs it came from, by K.

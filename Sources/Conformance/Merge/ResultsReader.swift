@@ -26,6 +26,9 @@ public enum ResultsReader {
             RateLimitWait(route: try w["route"].string(), seconds: try w["seconds"].double(),
                           scenario: try w.optional("scenario")?.string(), gaveUp: try w["gaveUp"].bool())
         }
+        if let s = n.optional("signUps") {
+            run.signUps = SignUpTime(users: try s["users"].int(), seconds: try s["seconds"].double())
+        }
         run.cleanupProblem = try n.optional("cleanupProblem")?.string()
         if let s = n.optional("shard") {
             run.shard = ShardRecord(shard: try Shard(index: try s["index"].int(), total: try s["total"].int()),

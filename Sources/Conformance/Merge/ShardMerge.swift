@@ -103,6 +103,8 @@ public enum ShardMerge {
                             seconds: max(0, ended.timeIntervalSince(started)), target: first.run.target, suites: suites, notes: notes)
         for p in parts { run.criteria.merge(p.run.criteria) { mine, _ in mine } }
         run.rateLimitWaits = parts.flatMap(\.run.rateLimitWaits)
+        run.signUps = SignUpTime(users: parts.reduce(0) { $0 + $1.run.signUps.users },
+                                 seconds: parts.reduce(0) { $0 + $1.run.signUps.seconds })
         let problems = parts.compactMap { p in p.run.cleanupProblem.map { "shard \(p.record.shard): \($0)" } }
         run.cleanupProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
         run.mergedFrom = parts.map {

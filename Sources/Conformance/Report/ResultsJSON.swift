@@ -57,6 +57,8 @@ public enum ResultsJSON {
                 if let scenario = w.scenario { o["scenario"] = s(scenario) }
                 return .object(o)
             })),
+            ("signUps", .object(JSONObject([("users", .number(Double(run.signUps.users))),
+                                            ("seconds", .number((run.signUps.seconds * 1000).rounded() / 1000))]))),
             ("suites", .array(suites)),
         ])
         for (key, value) in mergeFields(run, redactor) { root[key] = value }

@@ -117,6 +117,7 @@ public struct Runner: Sendable {
                                target: describe(database: database), suites: suites, notes: context.notes.current)
         result.criteria = options.criteria
         result.rateLimitWaits = waits
+        result.signUps = await context.pool.signUps
         result.cleanupProblem = cleanupProblem
         return result
     }

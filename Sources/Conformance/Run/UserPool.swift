@@ -13,6 +13,11 @@ public actor UserPool {
     private var identities: [String: Task<Identity, Error>] = [:]
     private var created: [String: Identity] = [:]
     private var attemptedEmails: [String] = []
+    // Wall time with at least one creation in flight: creations overlap, so their durations
+    // would add up to more than the run spent on them.
+    private var signUpSeconds = 0.0
+    private var inFlight = 0
+    private var busySince = ContinuousClock.now
 
     public init(emails: TestEmails, provider: any IdentityProvider, redactor: Redactor, journal: RunJournal? = nil) {
         self.journal = journal
@@ -33,6 +38,12 @@ public actor UserPool {
         let provider = self.provider
         let task = Task { try await provider.create(logicalName: logicalName, email: email, password: password, name: "Conformance \(logicalName)") }
         identities[logicalName] = task
+        if inFlight == 0 { busySince = .now }
+        inFlight += 1
+        defer {
+            inFlight -= 1
+            if inFlight == 0 { signUpSeconds += Self.seconds(busySince.duration(to: .now)) }
+        }
         let identity = try await task.value
         created[logicalName] = identity
         journal?.signedUp(email, id: identity.id)
@@ -53,5 +64,14 @@ public actor UserPool {
     }
 
     public var createdIdentities: [Identity] { Array(created.values) }
+
+    /// The users created and the wall time spent creating them (sign-up, sign-in, token; while
+    /// any creation was in flight): a per-user cost a reader of the run's time wants apart
+    /// from the checks' requests.
+    public var signUps: SignUpTime { SignUpTime(users: created.count, seconds: signUpSeconds) }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
     public var attempted: [String] { attemptedEmails }
 }

@@ -73,12 +73,9 @@ struct ForgeInputs: Sendable {
         }
         var jwks: JWKS?
         var published: String?
-        if let ba = context.betterAuth {
-            let ex = await ba.client.jwks()
-            if ex.status == 200, let json = ex.json, let parsed = try? JWKS(json: json) {
-                jwks = parsed
-                published = ex.bodyText
-            }
+        if let fetched = await context.betterAuth?.publishedJWKS() {
+            jwks = fetched.keys
+            published = fetched.published
         }
         let signer: Result<GenuineSigner, SigningKeyRecovery.Failure>
         if let genuine {

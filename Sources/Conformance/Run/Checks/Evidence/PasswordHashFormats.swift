@@ -57,10 +57,18 @@ public enum BetterAuthScrypt {
         case notBetterAuthFormat(String?)
     }
 
-    public static func check(password: String, stored: String) throws -> Verdict {
+    /// `.matches` when `stored` has Better Auth's format (nothing is derived), else why not.
+    public static func format(of stored: String) -> Verdict {
         guard PasswordHashFormats.matches(PasswordHashFormats.betterAuthScrypt, stored) else {
             return .notBetterAuthFormat(PasswordHashFormats.classify(stored)?.name)
         }
+        let parts = stored.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, Hex.decode(String(parts[1])) != nil else { return .notBetterAuthFormat(nil) }
+        return .matches
+    }
+
+    public static func check(password: String, stored: String) throws -> Verdict {
+        if case .notBetterAuthFormat(let format) = format(of: stored) { return .notBetterAuthFormat(format) }
         let parts = stored.split(separator: ":", maxSplits: 1)
         guard parts.count == 2, let expected = Hex.decode(String(parts[1])) else { return .notBetterAuthFormat(nil) }
         // Better Auth passes the salt's hex text (not its bytes) to scrypt, and NFKC-normalises the password.

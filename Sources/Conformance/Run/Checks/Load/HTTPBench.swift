@@ -32,6 +32,8 @@ public enum HTTPBench {
         // One connection per worker, as wrk opens one per connection slot; a lower cap would
         // queue requests inside the engine and measure the queue.
         options.maxConnectionsPerHost = workers
+        // One loop, as one wrk thread: `bench-http --threads N` runs N of these side by side.
+        options.eventLoops = 1
         guard let client = try? HTTPClient(options: options) else { return Result(requests: 0, errors: workers, seconds: 0) }
         defer { client.shutdown() }
 
