@@ -88,6 +88,11 @@ import Testing
         let mergedRun = try ResultsReader.read(file: merged + "/results.json")
         #expect(mergedRun.suites.map(\.scenarioID) == everything)
         #expect(mergedRun.runID == ids.joined(separator: "+"))
+        // The users' creation time: in each run's results.json and timing line, summed by merge.
+        let wholeRun = try ResultsReader.read(file: whole.reports + "/results.json")
+        #expect(wholeRun.signUps.users > 0 && wholeRun.signUps.seconds > 0 && wholeRun.signUps.seconds < wholeRun.seconds)
+        #expect(whole.output.contains("timing: \(wholeRun.signUps.users) user(s) created in"), "\(whole.output.suffix(400))")
+        #expect(mergedRun.signUps.users == parts.reduce(0) { $0 + $1.signUps.users })
 
         let lint = try JUnitSchema.validate(file: merged + "/junit.xml")
         #expect(lint.status == 0, "\(lint.output)")

@@ -54,14 +54,10 @@ public struct SuiteResult: Sendable {
     public func count(_ kind: Outcome.Kind) -> Int { cases.filter { $0.outcome.kind == kind }.count }
 }
 
+/// The users a run created and the wall time spent creating them (built inside the module only).
 public struct SignUpTime: Sendable, Equatable {
     public var users: Int
     public var seconds: Double
-
-    public init(users: Int, seconds: Double) {
-        self.users = users
-        self.seconds = seconds
-    }
 }
 
 public struct RunResult: Sendable {
