@@ -12,12 +12,14 @@ public final class HTTPClient: Sendable {
 
     /// Throws `HTTPTransportError` when libcurl cannot be initialised or `caFile` is unreadable.
     public init(options: HTTPClientOptions = .init()) throws {
-        let loops = max(1, options.eventLoops)
-        var share = options
-        // The per-host cap is the client's: each loop gets its part of it.
-        share.maxConnectionsPerHost = max(1, (options.maxConnectionsPerHost + loops - 1) / loops)
+        // The per-host cap is the client's: the loops share it out exactly (never more loops
+        // than connections allowed, so each may open at least one).
+        let cap = max(1, options.maxConnectionsPerHost)
+        let loops = max(1, min(options.eventLoops, cap))
         var engines: [CurlEngine] = []
-        for _ in 0..<loops {
+        for index in 0..<loops {
+            var share = options
+            share.maxConnectionsPerHost = cap / loops + (index < cap % loops ? 1 : 0)
             do { engines.append(try CurlEngine(options: share)) } catch {
                 for engine in engines { engine.shutdown() }
                 throw error

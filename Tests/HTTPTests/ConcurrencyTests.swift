@@ -2,7 +2,7 @@ import ConformanceHTTP
 import Foundation
 import Testing
 
-/// Many requests in flight on one event-loop thread, connection reuse, cancellation, shutdown.
+/// Many requests in flight on the client's event loops, connection reuse, cancellation, shutdown.
 @Suite struct ConcurrencyTests {
     @Test func fiveHundredConcurrentRequestsAllGetTheirOwnAnswer() async throws {
         try await withEdge { server, client in
@@ -43,6 +43,30 @@ import Testing
             #expect(Set(echoes.map(\.connection)).count == 1)
             #expect(echoes.map(\.requestOnConnection) == Array(1...20))
             #expect(connectTimes.dropFirst().allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// Several event loops share the client's per-host cap exactly: never more connections
+    /// than the cap, however the loops divide it (here more loops than connections allowed).
+    @Test func eventLoopsShareTheConnectionCap() async throws {
+        for (loops, cap) in [(4, 3), (2, 3), (3, 1)] {
+            var options = HTTPClientOptions()
+            options.eventLoops = loops
+            options.maxConnectionsPerHost = cap
+            try await withEdge(options: options) { server, client in
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<24 {
+                        group.addTask { try await client.send(HTTPRequest(method: "GET", url: server.url("/delay?ms=50"))).status }
+                    }
+                    var all: [Int] = []
+                    for try await status in group { all.append(status) }
+                    return all
+                }
+                #expect(statuses == Array(repeating: 200, count: 24))
+                let stats = try await Stats.fetch(client, server)
+                #expect(stats.connections <= cap, "\(loops) loops, cap \(cap): \(stats.connections) connections")
+                #expect(stats.requests == 25)
+            }
         }
     }
 
