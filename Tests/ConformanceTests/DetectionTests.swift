@@ -89,7 +89,14 @@ import Testing
     /// SC-011 passes on the clean app; SC-012 fails there with the honest message and nothing
     /// else, and is skipped with the reason when the target says `expectNeon: false`.
     @Test func cleanAppPassesSC011AndIsHonestlyNotNeon() async throws {
-        let result = try await Harness.run(try await Harness.target(), try Harness.scenarios(criteria: ["SC-011", "SC-012"]))
+        // Five users for SC-011, so that both kinds of account case run: the key recomputed for
+        // three, the format for the rest.
+        let scenarios = try Harness.scenarios(criteria: ["SC-011", "SC-012"]).map { scenario -> Scenario in
+            var s = scenario
+            if s.criterion == "SC-011" { s.users += ["kip", "lex", "lou"] }
+            return s
+        }
+        let result = try await Harness.run(try await Harness.target(), scenarios)
         let failures = Harness.failures(result)
         #expect(failures["SC-011"] == nil, "\(Harness.describe(result))")
         let sc011 = result.allCases.filter { $0.criterion == "SC-011" }
@@ -97,6 +104,7 @@ import Testing
         #expect(sc011.allSatisfy { $0.outcome.kind == .passed }, "\(sc011.map { "\($0.name): \($0.outcome.kind.rawValue)" })")
         // The key is recomputed (and so named) for three users; the others' cases claim the format only.
         #expect(sc011.filter { $0.name.hasSuffix("holds Better Auth's scrypt hash of the password") }.count == 3, "\(sc011.map(\.name))")
+        #expect(sc011.filter { $0.name.hasSuffix("holds a password in Better Auth's scrypt format") }.count == 2, "\(sc011.map(\.name))")
         #expect(failures["SC-012"] == ["NotNeon"], "\(Harness.describe(result))")
         let message = result.allCases.compactMap { c -> String? in
             if case .failed(let fs) = c.outcome { return fs.first?.message } else { return nil }

@@ -95,6 +95,38 @@ import Testing
         }
     }
 
+    /// Curl handles are reused without a reset: nothing of one exchange (method, body, headers,
+    /// user agent, no-body) may leak into the next on the same handle.
+    @Test func aReusedHandleCarriesNothingOfTheLastExchange() async throws {
+        var options = HTTPClientOptions()
+        options.eventLoops = 1  // one loop, so one pooled handle serves every request in turn
+        try await withEdge(options: options) { server, client in
+            func plainGet() async throws -> Echo {
+                try Echo(try await client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
+            }
+            func expectPlain(_ echo: Echo, after what: String) {
+                #expect(echo.method == "GET" && echo.bodyLen == 0, "after \(what): \(echo.method), \(echo.bodyLen) bytes")
+                #expect(echo.values("X-Extra").isEmpty && echo.values("Content-Type").isEmpty, "after \(what): \(echo.headers)")
+                #expect(echo.values("User-Agent") == ["conformance/0.1"], "after \(what): \(echo.values("User-Agent"))")
+            }
+            let head = try await client.send(HTTPRequest(method: "HEAD", url: server.url("/big?size=10")))
+            #expect(head.body.isEmpty)
+            let afterHead = try await client.send(HTTPRequest(method: "GET", url: server.url("/big?size=10")))
+            #expect(afterHead.body.count == 10, "a GET after a HEAD has its body")
+
+            let sent: [(String, [UInt8]?)] = [("POST", Array("{\"a\":1}".utf8)), ("PUT", Array("x".utf8)), ("PATCH", nil), ("DELETE", nil), ("POST", [])]
+            for (method, body) in sent {
+                let echo = try Echo(try await client.send(HTTPRequest(method: method, url: server.url("/echo"),
+                                                                      headers: [HTTPHeader("X-Extra", "1"), HTTPHeader("Content-Type", "application/json"),
+                                                                                HTTPHeader("User-Agent", "probe/9")],
+                                                                      body: body)))
+                #expect(echo.method == method && echo.bodyLen == (body?.count ?? 0), "\(method): \(echo.method), \(echo.bodyLen)")
+                #expect(echo.values("User-Agent") == ["probe/9"])
+                expectPlain(try await plainGet(), after: method)
+            }
+        }
+    }
+
     /// Several `Set-Cookie` lines survive in order; nothing is stored and replayed.
     @Test func severalSetCookieHeadersAndNoCookieJar() async throws {
         try await withEdge { server, client in

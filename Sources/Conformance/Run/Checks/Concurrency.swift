@@ -28,6 +28,9 @@ struct Concurrency: BuiltInCheck {
             var requests = 0, errors = 0, leakCount = 0, refused = 0
             var leaks: [Evidence] = []
             var refusals: [Evidence] = []
+            /// Failed answers as shown: what the finding is about, and what tells a broken
+            /// dependency (a stopped database) from the app's own server error.
+            var failures: [Evidence] = []
             var ids: [String] = []
         }
         let (tally, seconds) = await CheckKit.time { () -> Tally in
@@ -53,7 +56,10 @@ struct Concurrency: BuiltInCheck {
                             if Task.isCancelled { break }  // interrupted: what was cut short is no server error
                             for ex in exchanges {
                                 t.requests += 1
-                                if ConcurrencyOracle.requestFailed(status: ex.status, transportFailed: ex.transportError != nil) { t.errors += 1 }
+                                if ConcurrencyOracle.requestFailed(status: ex.status, transportFailed: ex.transportError != nil) {
+                                    t.errors += 1
+                                    if t.failures.count < 1 { t.failures.append(kit.evidence("failed answer to \(user.logicalName)", ex)) }
+                                }
                                 if ConcurrencyOracle.refused(status: ex.status, transportFailed: ex.transportError != nil) {
                                     t.refused += 1
                                     if t.refusals.count < 1 { t.refusals.append(kit.evidence("refused answer to \(user.logicalName)", ex)) }
@@ -72,6 +78,7 @@ struct Concurrency: BuiltInCheck {
                 for await t in group {
                     total.requests += t.requests; total.errors += t.errors; total.leakCount += t.leakCount; total.refused += t.refused
                     total.refusals += t.refusals.prefix(max(0, 3 - total.refusals.count))
+                    total.failures += t.failures.prefix(max(0, 3 - total.failures.count))
                     total.ids += t.ids
                     total.leaks += t.leaks.prefix(max(0, 3 - total.leaks.count))
                 }
@@ -92,7 +99,7 @@ struct Concurrency: BuiltInCheck {
         }
         let errName = "no server errors while \(users.count) users act at once"
         if let f = ConcurrencyOracle.errors(tally.errors, of: tally.requests) {
-            cases.append(kit.failed(errName, 0, f.oracle, f.message, []))
+            cases.append(kit.failed(errName, 0, f.oracle, f.message, tally.failures))
         } else if let unjudged {
             cases.append(kit.notJudged(errName, unjudged, tally.refusals))
         } else {

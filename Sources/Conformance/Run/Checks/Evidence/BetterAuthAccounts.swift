@@ -1,6 +1,6 @@
 import Foundation
 
-/// SC-011: every user the run created is a Better Auth user with an email/password account —
+/// SC-011: every user of the scenario is a Better Auth user with an email/password account —
 /// a row in `"user"` and an `account` row `"providerId" = 'credential'` whose `password` is
 /// Better Auth's scrypt hash. The hash is recomputed from the password the harness chose: a
 /// match proves Better Auth made it, where a matching shape alone could be imitated. The key is
@@ -15,8 +15,10 @@ struct BetterAuthAccounts: BuiltInCheck {
     func run(_ input: CheckInput, _ parameters: Parameters) async -> [CaseResult] {
         let context = input.context
         let kit = CheckKit(context: context)
-        let identities = await context.pool.createdIdentities.sorted { $0.logicalName < $1.logicalName }
-        guard !identities.isEmpty else { return [kit.skipped("Better Auth credential accounts", "the run created no user")] }
+        // The scenario's own users: which other users exist yet depends on the scenarios running
+        // beside this one, and the cases must be the same in every run.
+        let identities = input.identities
+        guard !identities.isEmpty else { return [kit.skipped("Better Auth credential accounts", "the scenario has no user")] }
         guard let db = context.database else {
             return [kit.noDatabase("Better Auth credential accounts")]
         }
