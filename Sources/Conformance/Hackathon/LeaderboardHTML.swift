@@ -33,13 +33,7 @@ public enum LeaderboardHTML {
 
     public static func render(_ b: Leaderboard, redactor: Redactor) -> String {
         func t(_ s: String) -> String { HTMLText.escape(redactor.redact(s)) }
-        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n"
-        // An empty icon: without one the browser asks the server for /favicon.ico, and a static
-        // folder answers 404 in the console.
-        h += "<link rel=\"icon\" href=\"data:,\"/>\n"
-        h += "<title>Leaderboard: \(t(b.roster))</title>\n<style>\n\(css)\n</style>\n</head>\n<body>\n<div class=\"page\">\n"
+        var h = HTMLDocument.opening(title: "Leaderboard: \(t(b.roster))", css: css)
         h += "<h1>Leaderboard: \(t(b.roster))</h1>\n"
         let ranked = b.rows.filter { $0.rank != nil }.count
         h += "<p class=\"sub\">\(b.rows.count) team(s), \(ranked) ranked. Each criterion met counts its weight ("

@@ -24,15 +24,9 @@ public struct HTMLReport: Sendable {
     func page(_ run: RunResult) -> String {
         let verdicts = run.verdicts
         let anchors = Self.anchors(verdicts.map(\.criterion))
-        var h = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-        // Belt and braces: even if some text escaped the escaper, the page may run no script and
-        // load nothing from the network; images only from beside the report.
-        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' file: data:\"/>\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-        h += "<title>Conformance run \(t(run.runID)): \(Self.statusWord(run.exitStatus))</title>\n"
-        // An empty icon: without one the browser asks for /favicon.ico, a 404 in a static folder.
-        h += "<link rel=\"icon\" href=\"data:,\"/>\n"
-        h += "<style>\n\(HTMLStyle.css)\n</style>\n</head>\n<body>\n<div class=\"page\">\n"
+        // Images only from beside the report (SC-006's screenshots).
+        var h = HTMLDocument.opening(title: "Conformance run \(t(run.runID)): \(Self.statusWord(run.exitStatus))",
+                                     css: HTMLStyle.css, images: "'self' file: data:")
         h += header(run, verdicts: verdicts, anchors: anchors)
         h += verdictTable(verdicts, run: run, anchors: anchors)
         h += mostSerious(run)
