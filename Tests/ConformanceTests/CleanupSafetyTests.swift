@@ -49,6 +49,12 @@ import TestSupport
         return try await db.read("SELECT count(*) AS n FROM \"user\" WHERE email LIKE $1", [TestEmails(runID: run).likePattern]).first?["n"]?.intValue ?? -1
     }
 
+    /// Users the run's journal says were signed up (a line with the app's id for the email).
+    static func signedUp(_ run: String, reports: String) -> Int {
+        let text = (try? String(contentsOfFile: RunJournal.folder(reports: reports) + "/\(run).jsonl", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.contains("\"id\"") && $0.contains("\"user\"") }.count
+    }
+
     static func journals(_ reports: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: RunJournal.folder(reports: reports))) ?? []).filter { $0.hasSuffix(".jsonl") }
     }
@@ -220,11 +226,13 @@ import TestSupport
         let pid = try ChildProcess.start([Harness.binary(), "run", "--target", Harness.patientTarget, "--criterion", "SC-011", "--criterion", "SC-004", "--criterion", "SC-002",
                                           "--reports", reports, Harness.packPath], environment: env, output: log)
         var run: String?
-        for _ in 0..<600 {
+        for _ in 0..<1200 {
             run = run ?? CommandLineTests.runID(in: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
-            // Most users exist, so the checks themselves meet the dead database.
-            if let run, try await Self.users(of: run, in: stack) >= 10 { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            // Most users exist, so the checks themselves meet the dead database. Read from the
+            // run's journal, not the database: a file read cannot fall behind a run that, on a
+            // busy machine, might otherwise finish between two polls.
+            if let run, Self.signedUp(run, reports: reports) >= 10 { break }
+            try await Task.sleep(nanoseconds: 25_000_000)
         }
         let id = try #require(run)
         try await stack.stopDatabase()

@@ -27,10 +27,20 @@ import Testing
         let c = Self.failed(.serverError, evidence: [JudgeTests.exchange(500, url: "http://api.test/api/tasks")])
         #expect(Self.judged(c, databaseDown: true).outcome.kind == .error)
         #expect(Self.judged(c, databaseDown: false).outcome.kind == .failed)
-        #expect(DependencyFailure.sawServerFailure(c))
+        #expect(DependencyFailure.sawFailedAnswer(c))
         let clean = Self.failed(.crossUserRead, evidence: [JudgeTests.exchange(200, url: "http://api.test/api/tasks")])
-        #expect(!DependencyFailure.sawServerFailure(clean))
+        #expect(!DependencyFailure.sawFailedAnswer(clean))
         #expect(Self.judged(clean, databaseDown: true).outcome.kind == .failed, "no server failure seen: the finding stands")
+    }
+
+    /// The owner's own call refused while the database is down (the API could not verify the
+    /// token): no finding. With the database up the same refusal is the app's answer.
+    @Test func aRefusalWhileTheDatabaseIsDownIsAnError() {
+        let c = Self.failed(.specMismatch, evidence: [JudgeTests.exchange(401, url: "http://api.test/api/u1/tasks")])
+        #expect(DependencyFailure.sawFailedAnswer(c))
+        guard case .error(let kind, let message) = Self.judged(c, databaseDown: true).outcome else { Issue.record("expected an error"); return }
+        #expect(kind == .dependencyFailed && message.contains("answered 401") && message.contains("SpecMismatch"))
+        #expect(Self.judged(c, databaseDown: false).outcome.kind == .failed)
     }
 
     @Test func anAuthServerThatDoesNotAnswerMakesTheFailureAnError() {

@@ -1,12 +1,14 @@
 /// A failure is a finding only when the observation behind it was completed. When a dependency
 /// broke on the way — the auth server answered 5xx or nothing, or the database was down while the
-/// API answered 5xx — the case is an error that names the dependency, never a failed criterion.
+/// API answered with an error or a refusal — the case is an error that names the dependency,
+/// never a failed criterion. An answer that proves the breach by itself (another user's data in
+/// a 200) stands whatever the database does.
 public enum DependencyFailure {
-    /// Whether a failed case saw a server error or no answer: only then is it worth asking
+    /// Whether a failed case saw an error, a refusal or no answer: only then is it worth asking
     /// whether the database is down.
-    public static func sawServerFailure(_ c: CaseResult) -> Bool {
+    public static func sawFailedAnswer(_ c: CaseResult) -> Bool {
         guard case .failed = c.outcome else { return false }
-        return exchanges(of: c).contains(where: isBroken)
+        return exchanges(of: c).contains(where: isFailedAnswer)
     }
 
     /// `authBaseURL`: Better Auth's base URL when it is a service of its own (nil for an app's
@@ -16,7 +18,9 @@ public enum DependencyFailure {
         guard case .failed(let findings) = c.outcome, !findings.isEmpty else { return c }
         let seen = exchanges(of: c)
         let message: String
-        if databaseDown, let broken = seen.first(where: isBroken) {
+        // With the database down, a refusal proves nothing either: the API could not verify the
+        // token (its JWKS comes from the auth server's database) or find the row.
+        if databaseDown, let broken = seen.first(where: isFailedAnswer) {
             message = "the database stopped answering while \(describe(broken)): a failing dependency proves nothing about the rule"
         } else if let authBaseURL, !findings.contains(where: { [.serverError, .injectionError].contains($0.oracle) }),
                   let broken = seen.first(where: { $0.request.url.hasPrefix(authBaseURL) && isBroken($0) }) {
@@ -43,6 +47,11 @@ public enum DependencyFailure {
         if let status = ex.status { return status >= 500 }
         guard let e = ex.transportError else { return false }
         return !e.isCancellation
+    }
+
+    /// Broken, or an answer of status 400 or more.
+    static func isFailedAnswer(_ ex: Exchange) -> Bool {
+        isBroken(ex) || (ex.status ?? 0) >= 400
     }
 
     static func describe(_ ex: Exchange) -> String {

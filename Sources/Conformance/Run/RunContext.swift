@@ -65,7 +65,7 @@ public final class RunContext: Sendable {
     /// `c`, or an error when a dependency broke while it was observed (`DependencyFailure`):
     /// the database is asked whether it still answers only when the case saw a server failure.
     public func unlessDependencyFailed(_ c: CaseResult) async -> CaseResult {
-        guard DependencyFailure.sawServerFailure(c) else { return c }
+        guard DependencyFailure.sawFailedAnswer(c) else { return c }
         var down = false
         if let database {
             do { _ = try await database.read("SELECT 1") } catch { down = !(error is CancellationError) && !Task.isCancelled }
